@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The types of an attach: namespaces, the target, the options and the plan. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define NSATTACH_EXIT_FAILURE 125 /* nsattach itself failed */
+#define NSATTACH_EXIT_CANNOT_EXEC 126
+#define NSATTACH_EXIT_NOT_FOUND 127
+
+enum ns_type {
+        NS_USER,
+        NS_CGROUP,
+        NS_IPC,
+        NS_UTS,
+        NS_NET,
+        NS_PID,
+        NS_MNT,
+        NS_TIME,
+        _NS_MAX,
+};
+
+struct ns_info {
+        const char *name;       /* link name under /proc/PID/ns */
+        const char *child_name; /* link that shows what children get, or NULL */
+        const char *long_opt;
+        char short_opt;
+        int clone_flag;
+        bool children_only; /* setns() changes only what children get: fork after it */
+};
+
+extern const struct ns_info ns_table[_NS_MAX];
+int ns_from_clone_flag(int flag); /* enum ns_type, or -EINVAL */
+
+enum env_mode {
+        ENV_HOST,   /* the caller's environment */
+        ENV_TARGET, /* the target's /proc/PID/environ, the host's PATH appended */
+        ENV_CLEAN,  /* a short allowlist of the caller's */
+};
+
+enum action {
+        ACTION_ATTACH,
+        ACTION_HELP,
+        ACTION_VERSION,
+};
+
+/* What the command line asked for; filled by cli_parse(), nothing resolved yet. */
+struct options {
+        enum action action;
+        const char *target;
+        bool all;
+        bool ns_wanted[_NS_MAX];
+        const char *ns_source[_NS_MAX]; /* "=SOURCE": a namespace file or another PID */
+        bool uid_set, uid_follow;
+        uid_t uid;
+        bool gid_set, gid_follow;
+        gid_t gid;
+        bool preserve_credentials;
+        bool root_set;
+        const char *root; /* NULL with root_set: the target's root */
+        bool wd_set;
+        const char *wd; /* NULL with wd_set: the target's working directory */
+        const char *wdns;
+        bool no_fork;
+        enum env_mode env_mode;
+        char **argv; /* program and arguments; NULL: the caller's shell */
+};
+
+#define CLI_ERROR_MAX 256
+int cli_parse(int argc, char **argv, struct options *ret, char *err, size_t errlen);
+void cli_help(FILE *f);
+
+/*
+ * A process held from resolution to attach.  The pidfd cannot be redirected
+ * to another process by PID reuse, and procfd (/proc/PID) is pinned to the same
+ * struct pid: once the process is gone, reads through it fail with ESRCH.
+ */
+struct target {
+        pid_t pid;
+        int pidfd;  /* -EBADF where pidfd_open() is unavailable */
+        int procfd; /* /proc/PID */
+        uint64_t starttime; /* /proc/PID/stat field 22 */
+};
+
+#define TARGET_INIT { .pid = 0, .pidfd = -EBADF, .procfd = -EBADF, .starttime = 0 }
+
+int target_parse_pid(const char *s, pid_t *ret);
+int target_open(int proc_dirfd, pid_t pid, struct target *ret);
+int target_check(const struct target *t); /* 0 while it is the same live process */
+void target_done(struct target *t);
+int parse_stat_starttime(const char *stat, uint64_t *ret_start, char *ret_state);
+
+/* One namespace to enter, opened before the first setns(). */
+struct ns_slot {
+        bool enter;
+        int fd;          /* the namespace itself */
+        dev_t dev;       /* its identity, checked after entering */
+        ino_t ino;
+        bool via_target; /* it is the main target's: setns(pidfd) may enter it */
+};
+
+struct plan {
+        struct target target; /* pid 0: no -t, every namespace from a file */
+        struct ns_slot ns[_NS_MAX];
+        int proc_dirfd;  /* the host's /proc, to check what we entered */
+        int root_fd;     /* -r */
+        int wd_fd;       /* -w */
+        const char *wdns; /* -W: resolved after entering */
+        bool must_fork;
+        uid_t uid;
+        gid_t gid;
+        bool force_uid, force_gid;
+        char **envp;
+};
+
+int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen);
+void plan_done(struct plan *p);
+
+/* ns.c */
+int ns_open_file(const char *path, int want_flag, int *ret_fd, dev_t *ret_dev, ino_t *ret_ino);
+int ns_enter(struct plan *p, enum ns_type *ret_failed);
+int ns_verify(const struct plan *p, bool children_only_too, enum ns_type *ret_failed);
+bool caller_is_privileged(void);
+
+/* privs.c */
+int map_id(const char *map, uint32_t outside, uint32_t *ret_inside);
+int creds_apply(const struct plan *p);
+
+/* env.c */
+int env_build(enum env_mode mode, char **caller_env, const char *target_environ, size_t target_len,
+              char ***ret);
+bool env_is_socket_var(const char *entry);
+void strv_free(char **v);
+
+/* spawn.c */
+int spawn_and_wait(struct plan *p, char **argv, int *ret_status);
+int exit_code_from_status(int status, int *ret_signal);
+_Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd);

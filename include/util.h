@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Small helpers shared by every phase: cleanup attributes, fd hand-off, parsing. */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void freep(void *p)
+{
+        free(*(void **)p);
+}
+#define _cleanup_free_ _cleanup_(freep)
+
+/* close() is never retried on EINTR: on Linux the fd is gone either way. */
+static inline int safe_close(int fd)
+{
+        if (fd >= 0) {
+                int saved = errno;
+                close(fd);
+                errno = saved;
+        }
+        return -EBADF;
+}
+
+static inline void closep(int *fd)
+{
+        *fd = safe_close(*fd);
+}
+#define _cleanup_close_ _cleanup_(closep)
+
+/* Hand an fd out of a scope whose cleanup would close it. */
+#define TAKE_FD(fd)                                                                                \
+        ({                                                                                         \
+                int _fd_ = (fd);                                                                   \
+                (fd) = -EBADF;                                                                     \
+                _fd_;                                                                              \
+        })
+
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+
+/*
+ * Strict unsigned decimal parser: digits only, no sign, no spaces, no empty
+ * string, no overflow past max.  "-1", "1x", " 1" and "" are all -EINVAL;
+ * strtoul() would silently accept or wrap several of them, which is how id
+ * parsers turn a bad argument into uid 0.
+ */
+int parse_uint(const char *s, uint64_t max, uint64_t *ret);
+int parse_pid(const char *s, pid_t *ret);
+int parse_id(const char *s, uint32_t *ret); /* uid/gid: 0..2^32-2, (uid_t)-1 is refused */
+
+/* Read a whole small file relative to dirfd into a NUL-terminated buffer. */
+int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len);
+/* Write all of buf, retrying on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);

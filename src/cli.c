@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The command line: one option table feeds getopt_long() and --help.  Names
+ * and meanings follow util-linux nsenter so a runbook can swap one for the other.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "nsattach.h"
+#include "util.h"
+
+enum {
+        OPT_PRESERVE_CREDENTIALS = 0x100,
+        OPT_ENV_MODE,
+};
+
+struct opt_def {
+        const char *name;
+        int has_arg;
+        int val;
+        const char *arg;
+        const char *help;
+};
+
+static const struct opt_def opt_defs[] = {
+        { "target", required_argument, 't', "TARGET", "the process to attach to: PID or pid:PID" },
+        { "all", no_argument, 'a', NULL, "enter every namespace of the target that differs from ours" },
+        { "mount", optional_argument, 'm', "SOURCE", "enter the mount namespace" },
+        { "uts", optional_argument, 'u', "SOURCE", "enter the UTS namespace (hostname)" },
+        { "ipc", optional_argument, 'i', "SOURCE", "enter the System V IPC namespace" },
+        { "net", optional_argument, 'n', "SOURCE", "enter the network namespace" },
+        { "pid", optional_argument, 'p', "SOURCE", "enter the pid namespace (the program is forked into it)" },
+        { "user", optional_argument, 'U', "SOURCE", "enter the user namespace" },
+        { "cgroup", optional_argument, 'C', "SOURCE", "enter the cgroup namespace" },
+        { "time", optional_argument, 'T', "SOURCE", "enter the time namespace (the program is forked into it)" },
+        { "setuid", required_argument, 'S', "UID|follow", "set the uid in the entered namespaces" },
+        { "setgid", required_argument, 'G', "GID|follow", "set the gid in the entered namespaces" },
+        { "preserve-credentials", no_argument, OPT_PRESERVE_CREDENTIALS, NULL,
+          "keep uid, gid and groups when entering a user namespace" },
+        { "root", optional_argument, 'r', "DIR", "set the root directory (default: the target's)" },
+        { "wd", optional_argument, 'w', "DIR", "set the working directory (default: the target's)" },
+        { "wdns", required_argument, 'W', "DIR", "set the working directory, resolved after entering" },
+        { "no-fork", no_argument, 'F', NULL, "do not fork before running the program" },
+        { "env", no_argument, 'e', NULL, "use the target's environment (same as --env-mode=target)" },
+        { "env-mode", required_argument, OPT_ENV_MODE, "MODE",
+          "the program's environment: host, target or clean" },
+        { "help", no_argument, 'h', NULL, "show this help and exit" },
+        { "version", no_argument, 'V', NULL, "show the version and exit" },
+};
+
+/* Short options that take no value: may be bundled after an optional-value one. */
+static const char flag_letters[] = "amuinpUCTFrwe";
+
+void cli_help(FILE *f)
+{
+        fputs("Usage: nsattach [options] [--] [PROGRAM [ARGS...]]\n"
+              "\n"
+              "Run PROGRAM (default: $SHELL, else /bin/sh) in namespaces of a running process.\n"
+              "\n"
+              "Options:\n",
+              f);
+        for (size_t i = 0; i < ELEMENTSOF(opt_defs); i++) {
+                const struct opt_def *d = &opt_defs[i];
+                char left[64];
+                int n;
+
+                if (d->val < 0x100)
+                        n = snprintf(left, sizeof(left), "  -%c, --%s", d->val, d->name);
+                else
+                        n = snprintf(left, sizeof(left), "      --%s", d->name);
+                if (d->has_arg == required_argument)
+                        snprintf(left + n, sizeof(left) - (size_t)n, " %s", d->arg);
+                else if (d->has_arg == optional_argument)
+                        snprintf(left + n, sizeof(left) - (size_t)n, "[=%s]", d->arg);
+                fprintf(f, "%-32s %s\n", left, d->help);
+        }
+        fputs("\n"
+              "SOURCE is a namespace file (a path containing '/', e.g. /run/netns/x or\n"
+              "/proc/1234/ns/net) or another PID; without it, the target's namespace.\n"
+              "\n"
+              "Exit status: the program's; 128+N if it died of signal N; 125 if nsattach\n"
+              "failed; 126 if the program cannot be run; 127 if it is not found.\n",
+              f);
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+        return -EINVAL;
+}
+
+static int ns_for_short(int c)
+{
+        for (int i = 0; i < _NS_MAX; i++)
+                if (ns_table[i].short_opt == c)
+                        return i;
+        return -1;
+}
+
+static int parse_ids(const char *arg, const char *opt, bool *follow, uint32_t *id, char *err,
+                     size_t errlen)
+{
+        if (strcmp(arg, "follow") == 0) {
+                *follow = true;
+                return 0;
+        }
+        *follow = false;
+        int r = parse_id(arg, id);
+        if (r == -ERANGE)
+                return fail(err, errlen, "--%s: '%s' is out of range", opt, arg);
+        if (r < 0)
+                return fail(err, errlen, "--%s: '%s' is not a number or 'follow'", opt, arg);
+        return 0;
+}
+
+/* One option; arg is its value or NULL. */
+static int handle(struct options *o, int c, const char *arg, char *err, size_t errlen)
+{
+        int ns = ns_for_short(c);
+        uint32_t id = 0;
+        int r;
+
+        if (ns >= 0) {
+                o->ns_wanted[ns] = true;
+                o->ns_source[ns] = arg && *arg ? arg : NULL;
+                if (arg && !*arg)
+                        return fail(err, errlen, "--%s=: empty namespace source", ns_table[ns].long_opt);
+                return 0;
+        }
+        switch (c) {
+        case 't':
+                if (o->target)
+                        return fail(err, errlen, "--target given twice");
+                if (!*arg)
+                        return fail(err, errlen, "--target: empty target");
+                o->target = arg;
+                return 0;
+        case 'a':
+                o->all = true;
+                return 0;
+        case 'S':
+                r = parse_ids(arg, "setuid", &o->uid_follow, &id, err, errlen);
+                o->uid = id;
+                o->uid_set = true;
+                return r;
+        case 'G':
+                r = parse_ids(arg, "setgid", &o->gid_follow, &id, err, errlen);
+                o->gid = id;
+                o->gid_set = true;
+                return r;
+        case OPT_PRESERVE_CREDENTIALS:
+                o->preserve_credentials = true;
+                return 0;
+        case 'r':
+                o->root_set = true;
+                o->root = arg;
+                return 0;
+        case 'w':
+                o->wd_set = true;
+                o->wd = arg;
+                return 0;
+        case 'W':
+                o->wdns = arg;
+                return 0;
+        case 'F':
+                o->no_fork = true;
+                return 0;
+        case 'e':
+                o->env_mode = ENV_TARGET;
+                return 0;
+        case OPT_ENV_MODE:
+                if (strcmp(arg, "host") == 0)
+                        o->env_mode = ENV_HOST;
+                else if (strcmp(arg, "target") == 0)
+                        o->env_mode = ENV_TARGET;
+                else if (strcmp(arg, "clean") == 0)
+                        o->env_mode = ENV_CLEAN;
+                else
+                        return fail(err, errlen, "--env-mode: '%s' is not host, target or clean", arg);
+                return 0;
+        case 'h':
+                o->action = ACTION_HELP;
+                return 0;
+        case 'V':
+                o->action = ACTION_VERSION;
+                return 0;
+        }
+        return fail(err, errlen, "internal: unhandled option %d", c);
+}
+
+int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
+{
+        struct option longopts[ELEMENTSOF(opt_defs) + 1];
+        char shortopts[3 + 3 * ELEMENTSOF(opt_defs)] = "+:";
+        size_t sl = 2;
+        int c, r;
+
+        *o = (struct options){ .action = ACTION_ATTACH, .env_mode = ENV_HOST };
+        for (size_t i = 0; i < ELEMENTSOF(opt_defs); i++) {
+                const struct opt_def *d = &opt_defs[i];
+                longopts[i] = (struct option){ d->name, d->has_arg, NULL, d->val };
+                if (d->val >= 0x100)
+                        continue;
+                shortopts[sl++] = (char)d->val;
+                if (d->has_arg != no_argument)
+                        shortopts[sl++] = ':';
+                if (d->has_arg == optional_argument)
+                        shortopts[sl++] = ':';
+        }
+        shortopts[sl] = '\0';
+        longopts[ELEMENTSOF(opt_defs)] = (struct option){ 0 };
+
+        optind = 0; /* full reset: the parser may run more than once (tests) */
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+                if (c == '?') {
+                        if (optopt && optopt < 0x100)
+                                return fail(err, errlen, "unknown option '-%c' (see --help)", optopt);
+                        return fail(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+                }
+                if (c == ':')
+                        return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+
+                /*
+                 * "-nu" must mean -n -u, not "-n with the file u": getopt hands an
+                 * optional value glued to a short option, so a glued value made only
+                 * of flag letters is taken as more flags.  A file is still reachable
+                 * as --net=u or -n./u.
+                 */
+                const char *arg = optarg;
+                const char *cur = argv[optind - 1];
+                bool glued = arg && cur[0] == '-' && cur[1] != '-' && arg > cur &&
+                             arg < cur + strlen(cur);
+                if (glued && c < 0x100 && strchr(flag_letters, c) &&
+                    strspn(arg, flag_letters) == strlen(arg)) {
+                        r = handle(o, c, NULL, err, errlen);
+                        for (const char *f = arg; r == 0 && *f; f++)
+                                r = handle(o, *f, NULL, err, errlen);
+                } else
+                        r = handle(o, c, arg, err, errlen);
+                if (r < 0)
+                        return r;
+        }
+
+        if (o->action != ACTION_ATTACH)
+                return 0;
+        o->argv = optind < argc ? argv + optind : NULL;
+
+        bool any_ns = o->all;
+        for (int i = 0; i < _NS_MAX; i++)
+                any_ns = any_ns || o->ns_wanted[i];
+        if (!o->target && !any_ns)
+                return fail(err, errlen, "no target: use -t TARGET (see --help)");
+        if (!any_ns && !o->root_set && !o->wd_set && !o->wdns && !o->uid_set && !o->gid_set)
+                return fail(err, errlen,
+                            "nothing to enter: name namespaces (-m -u -i -n -p -U -C -T) or use -a");
+        if (o->all && !o->target)
+                return fail(err, errlen, "--all needs a target: use -t TARGET");
+        if (o->preserve_credentials && (o->uid_set || o->gid_set))
+                return fail(err, errlen, "--preserve-credentials conflicts with --setuid/--setgid");
+        return 0;
+}

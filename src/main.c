@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* nsattach: options, plan, exit codes; every step is in the library. */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "nsattach.h"
+#include "util.h"
+
+static void die(const char *msg)
+{
+        fprintf(stderr, "nsattach: %s\n", msg);
+        exit(NSATTACH_EXIT_FAILURE);
+}
+
+/* Opening files into a missing 0/1/2 would hand them to the program as stdio. */
+static void ensure_std_fds(void)
+{
+        for (int fd = 0; fd < 3; fd++)
+                if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+                        int n = open("/dev/null", O_RDWR);
+                        if (n != fd)
+                                exit(NSATTACH_EXIT_FAILURE);
+                }
+}
+
+int main(int argc, char **argv)
+{
+        char err[CLI_ERROR_MAX];
+        struct options o;
+        struct plan p;
+        enum ns_type failed = _NS_MAX;
+        int r;
+
+        /* Non-dumpable from the start: nothing in the target may ptrace us or open
+         * our /proc files before exec (runc CVE-2016-9962). */
+        prctl(PR_SET_DUMPABLE, 0);
+        ensure_std_fds();
+
+        if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0)
+                die(err);
+        if (o.action == ACTION_HELP) {
+                cli_help(stdout);
+                return 0;
+        }
+        if (o.action == ACTION_VERSION) {
+                printf("nsattach %s\n", NSATTACH_VERSION);
+                return 0;
+        }
+
+        char *shell[] = { getenv("SHELL"), NULL };
+        if (!shell[0] || !*shell[0])
+                shell[0] = (char *)"/bin/sh";
+        char **prog = o.argv ? o.argv : shell;
+
+        if (plan_build(&o, &p, err, sizeof(err)) < 0)
+                die(err);
+
+        /* ---- point of no return: everything is open and the target verified ---- */
+        r = ns_enter(&p, &failed);
+        if (r == -ESRCH && failed == _NS_MAX) {
+                snprintf(err, sizeof(err), "%s: exited while attaching", o.target);
+                die(err);
+        }
+        if (r < 0) {
+                snprintf(err, sizeof(err), "entering the %s namespace: %s", ns_table[failed].name,
+                         strerror(-r));
+                die(err);
+        }
+        r = ns_verify(&p, false, &failed);
+        if (r < 0) {
+                snprintf(err, sizeof(err), "%s namespace: not the one asked for after entering (%s)",
+                         ns_table[failed].name, r == -EXDEV ? "it changed under us" : strerror(-r));
+                die(err);
+        }
+
+        if (!p.must_fork)
+                exec_program(&p, prog, -EBADF);
+
+        int status, sig;
+        r = spawn_and_wait(&p, prog, &status);
+        if (r < 0) {
+                snprintf(err, sizeof(err), "running %s: %s", prog[0], strerror(-r));
+                die(err);
+        }
+        int code = exit_code_from_status(status, &sig);
+        if (sig) {
+                /* Die the same way, so a calling shell sees the signal (as nsenter). */
+                sigset_t s;
+                signal(sig, SIG_DFL);
+                sigemptyset(&s);
+                sigaddset(&s, sig);
+                sigprocmask(SIG_UNBLOCK, &s, NULL);
+                raise(sig);
+        }
+        return code;
+}

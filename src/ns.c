@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The namespace table, opening namespace files, entering them and checking the result. */
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <cap-ng.h>
+
+#include "missing.h"
+#include "nsattach.h"
+#include "util.h"
+
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+const struct ns_info ns_table[_NS_MAX] = {
+        [NS_USER] = { "user", NULL, "user", 'U', CLONE_NEWUSER, false },
+        [NS_CGROUP] = { "cgroup", NULL, "cgroup", 'C', CLONE_NEWCGROUP, false },
+        [NS_IPC] = { "ipc", NULL, "ipc", 'i', CLONE_NEWIPC, false },
+        [NS_UTS] = { "uts", NULL, "uts", 'u', CLONE_NEWUTS, false },
+        [NS_NET] = { "net", NULL, "net", 'n', CLONE_NEWNET, false },
+        [NS_PID] = { "pid", "pid_for_children", "pid", 'p', CLONE_NEWPID, true },
+        [NS_MNT] = { "mnt", NULL, "mount", 'm', CLONE_NEWNS, false },
+        [NS_TIME] = { "time", "time_for_children", "time", 'T', CLONE_NEWTIME, true },
+};
+
+int ns_from_clone_flag(int flag)
+{
+        for (int i = 0; i < _NS_MAX; i++)
+                if (ns_table[i].clone_flag == flag)
+                        return i;
+        return -EINVAL;
+}
+
+int ns_open_file(const char *path, int want_flag, int *ret_fd, dev_t *ret_dev, ino_t *ret_ino)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        struct statfs sfs;
+        struct stat st;
+
+        if (fd < 0)
+                return -errno;
+        if (fstatfs(fd, &sfs) < 0 || fstat(fd, &st) < 0)
+                return -errno;
+        if (sfs.f_type != NSFS_MAGIC)
+                return -ENOTTY; /* not a namespace file */
+        int type = ioctl(fd, NS_GET_NSTYPE);
+        /* ENOTTY: a kernel without NS_GET_NSTYPE; setns() checks the type then. */
+        if (type >= 0 && type != want_flag)
+                return -EMEDIUMTYPE;
+        *ret_dev = st.st_dev;
+        *ret_ino = st.st_ino;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+bool caller_is_privileged(void)
+{
+        capng_clear(CAPNG_SELECT_BOTH);
+        if (capng_get_caps_process() != 0)
+                return geteuid() == 0;
+        return capng_have_capability(CAPNG_EFFECTIVE, CAP_SYS_ADMIN);
+}
+
+static int setns_slot(struct plan *p, enum ns_type i)
+{
+        if (setns(p->ns[i].fd, ns_table[i].clone_flag) < 0)
+                return -errno;
+        return 0;
+}
+
+/*
+ * Per-file entering, for kernels without setns(pidfd) and for namespaces that
+ * come from several sources.  The order follows nsenter, runc and crun:
+ *
+ * - A privileged caller enters everything but the user namespace first, while
+ *   it still holds its capabilities in the initial user namespace (which it
+ *   loses on joining a child one), then the user namespace, then retries what
+ *   was refused before: a namespace owned by the target's user namespace may
+ *   need that user namespace's capabilities.
+ * - An unprivileged caller (the owner of a rootless container) has no right to
+ *   enter anything until it has joined the user namespace, so it goes first.
+ */
+static int enter_per_file(struct plan *p, enum ns_type *ret_failed)
+{
+        bool done[_NS_MAX] = { false };
+        int last_error[_NS_MAX] = { 0 };
+        bool privileged = caller_is_privileged();
+
+        for (int pass = 0; pass < 2; pass++) {
+                bool user_now = privileged ? pass == 1 : pass == 0;
+
+                if (user_now && p->ns[NS_USER].enter) {
+                        int r = setns_slot(p, NS_USER);
+                        if (r < 0) {
+                                *ret_failed = NS_USER;
+                                return r;
+                        }
+                        done[NS_USER] = true;
+                }
+                for (int i = 0; i < _NS_MAX; i++) {
+                        if (i == NS_USER || !p->ns[i].enter || done[i])
+                                continue;
+                        int r = setns_slot(p, (enum ns_type)i);
+                        if (r == 0)
+                                done[i] = true;
+                        else
+                                last_error[i] = r;
+                }
+        }
+        for (int i = 0; i < _NS_MAX; i++)
+                if (p->ns[i].enter && !done[i]) {
+                        *ret_failed = (enum ns_type)i;
+                        return last_error[i] ? last_error[i] : -EPERM;
+                }
+        return 0;
+}
+
+int ns_enter(struct plan *p, enum ns_type *ret_failed)
+{
+        int mask = 0;
+        bool all_from_target = true;
+
+        for (int i = 0; i < _NS_MAX; i++) {
+                if (!p->ns[i].enter)
+                        continue;
+                mask |= ns_table[i].clone_flag;
+                all_from_target = all_from_target && p->ns[i].via_target;
+        }
+        if (mask == 0)
+                return 0;
+
+        /*
+         * One atomic setns(pidfd, mask) (Linux 5.8): the kernel joins the user
+         * namespace first and checks the others with its credentials, and either
+         * all namespaces change or none.  Any refusal (EINVAL from an older
+         * kernel, EPERM from a namespace the atomic order cannot reach) falls
+         * back to the per-file order below; found by trying, not by version.
+         */
+        if (all_from_target && p->target.pidfd >= 0) {
+                if (setns(p->target.pidfd, mask) == 0)
+                        return 0;
+                if (errno == ESRCH) {
+                        *ret_failed = _NS_MAX;
+                        return -ESRCH;
+                }
+        }
+        return enter_per_file(p, ret_failed);
+}
+
+int ns_verify(const struct plan *p, bool in_child, enum ns_type *ret_failed)
+{
+        for (int i = 0; i < _NS_MAX; i++) {
+                const struct ns_info *n = &ns_table[i];
+                char path[64];
+                struct stat st;
+
+                if (!p->ns[i].enter)
+                        continue;
+                snprintf(path, sizeof(path), "thread-self/ns/%s",
+                         n->children_only && !in_child ? n->child_name : n->name);
+                if (fstatat(p->proc_dirfd, path, &st, 0) < 0) {
+                        *ret_failed = (enum ns_type)i;
+                        return -errno;
+                }
+                if (st.st_dev != p->ns[i].dev || st.st_ino != p->ns[i].ino) {
+                        *ret_failed = (enum ns_type)i;
+                        return -EXDEV;
+                }
+        }
+        return 0;
+}

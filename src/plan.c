@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * From options to a plan: every fd and every host-side read an attach needs,
+ * gathered before the first setns().  Nothing here changes the process.
+ */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "missing.h"
+#include "nsattach.h"
+#include "util.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+extern char **environ;
+
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t errlen, int r, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+        return r;
+}
+
+static const char *target_error(int r)
+{
+        switch (r) {
+        case -ESRCH:
+                return "no such process (it is not running, or has exited)";
+        case -ECHILD:
+                return "not a process id (a thread id?)";
+        case -EACCES:
+        case -EPERM:
+                return "permission denied";
+        default:
+                return strerror(-r);
+        }
+}
+
+static int open_target_ns(const struct target *t, enum ns_type i, struct ns_slot *s)
+{
+        char path[32];
+        struct stat st;
+
+        snprintf(path, sizeof(path), "ns/%s", ns_table[i].name);
+        _cleanup_close_ int fd = openat(t->procfd, path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        s->fd = TAKE_FD(fd);
+        s->dev = st.st_dev;
+        s->ino = st.st_ino;
+        return 0;
+}
+
+/* The caller's own namespace of this type: the one its children would get. */
+static int own_ns(int proc_dirfd, enum ns_type i, dev_t *dev, ino_t *ino)
+{
+        const struct ns_info *n = &ns_table[i];
+        char path[64];
+        struct stat st;
+
+        snprintf(path, sizeof(path), "self/ns/%s", n->child_name ? n->child_name : n->name);
+        if (fstatat(proc_dirfd, path, &st, 0) < 0)
+                return -errno;
+        *dev = st.st_dev;
+        *ino = st.st_ino;
+        return 0;
+}
+
+/* A namespace given as "=SOURCE": a file when it holds a '/', else another PID. */
+static int open_source(const char *src, enum ns_type i, int proc_dirfd, struct ns_slot *s,
+                       char *err, size_t errlen)
+{
+        const char *opt = ns_table[i].long_opt;
+        int r;
+
+        if (strchr(src, '/')) {
+                r = ns_open_file(src, ns_table[i].clone_flag, &s->fd, &s->dev, &s->ino);
+                if (r == -ENOTTY)
+                        return fail(err, errlen, r, "--%s=%s: not a namespace file", opt, src);
+                if (r == -EMEDIUMTYPE)
+                        return fail(err, errlen, r, "--%s=%s: not a %s namespace", opt, src,
+                                    ns_table[i].name);
+                if (r < 0)
+                        return fail(err, errlen, r, "--%s=%s: %s", opt, src, strerror(-r));
+                return 0;
+        }
+
+        struct target other = TARGET_INIT;
+        pid_t pid;
+        r = target_parse_pid(src, &pid);
+        if (r < 0)
+                return fail(err, errlen, -EINVAL,
+                            "--%s=%s: not a namespace file or a PID (a file path must contain '/')",
+                            opt, src);
+        r = target_open(proc_dirfd, pid, &other);
+        if (r < 0)
+                return fail(err, errlen, r, "--%s=%s: %s", opt, src, target_error(r));
+        r = open_target_ns(&other, i, s);
+        if (r == 0)
+                r = target_check(&other);
+        target_done(&other);
+        if (r < 0)
+                return fail(err, errlen, r, "--%s=%s: %s", opt, src, target_error(r));
+        return 0;
+}
+
+/* "Uid:\treal\teffective\tsaved\tfs" → effective. */
+static int status_id(int procfd, const char *key, uint32_t *ret)
+{
+        _cleanup_free_ char *buf = NULL;
+        int r = read_file_at(procfd, "status", &buf, NULL);
+
+        if (r < 0)
+                return r;
+        for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+                size_t kl = strlen(key);
+                if (strncmp(line, key, kl) != 0 || line[kl] != ':')
+                        continue;
+                char field[16];
+                unsigned long real, eff;
+                if (sscanf(line + kl + 1, "%lu %lu", &real, &eff) != 2)
+                        return -EIO;
+                snprintf(field, sizeof(field), "%lu", eff);
+                return parse_id(field, ret);
+        }
+        return -EIO;
+}
+
+static int follow_id(const struct plan *p, const char *key, const char *map_file, uint32_t *ret)
+{
+        uint32_t host_id;
+        int r = status_id(p->target.procfd, key, &host_id);
+
+        if (r < 0)
+                return r;
+        if (!p->ns[NS_USER].enter) {
+                *ret = host_id;
+                return 0;
+        }
+        _cleanup_free_ char *map = NULL;
+        r = read_file_at(p->target.procfd, map_file, &map, NULL);
+        if (r < 0)
+                return r;
+        return map_id(map, host_id, ret);
+}
+
+static int open_dir(int dirfd, const char *path, int *ret)
+{
+        int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0)
+                return -errno;
+        *ret = fd;
+        return 0;
+}
+
+int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen)
+{
+        struct statfs sfs;
+        int r;
+
+        *p = (struct plan){ .target = TARGET_INIT, .proc_dirfd = -EBADF, .root_fd = -EBADF,
+                            .wd_fd = -EBADF };
+        for (int i = 0; i < _NS_MAX; i++)
+                p->ns[i].fd = -EBADF;
+
+        p->proc_dirfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (p->proc_dirfd < 0)
+                return fail(err, errlen, -errno, "/proc: %s", strerror(errno));
+        if (fstatfs(p->proc_dirfd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+                return fail(err, errlen, -ENOTTY, "/proc is not a procfs mount");
+
+        if (o->target) {
+                pid_t pid;
+                r = target_parse_pid(o->target, &pid);
+                if (r < 0)
+                        return fail(err, errlen, -EINVAL,
+                                    "%s: not a valid target: expected a PID (1234 or pid:1234)",
+                                    o->target);
+                r = target_open(p->proc_dirfd, pid, &p->target);
+                if (r < 0)
+                        return fail(err, errlen, r, "%s: %s", o->target, target_error(r));
+        }
+
+        for (int i = 0; i < _NS_MAX; i++) {
+                const struct ns_info *n = &ns_table[i];
+                struct ns_slot *s = &p->ns[i];
+                dev_t dev = 0;
+                ino_t ino = 0;
+
+                if (!o->ns_wanted[i] && !o->all)
+                        continue;
+                if (o->ns_source[i]) {
+                        r = open_source(o->ns_source[i], (enum ns_type)i, p->proc_dirfd, s, err,
+                                        errlen);
+                        if (r < 0)
+                                return r;
+                } else if (p->target.pid > 0) {
+                        r = open_target_ns(&p->target, (enum ns_type)i, s);
+                        if (r < 0 && target_check(&p->target) < 0)
+                                return fail(err, errlen, -ESRCH, "%s: %s", o->target,
+                                            target_error(-ESRCH));
+                        if (r == -ENOENT && !o->ns_wanted[i])
+                                continue; /* -a on a kernel without this namespace type */
+                        if (r == -ENOENT)
+                                return fail(err, errlen, r,
+                                            "%s: no %s namespace (the kernel lacks it, or the process has exited)",
+                                            o->target, n->name);
+                        if (r < 0)
+                                return fail(err, errlen, r, "%s: %s namespace: %s", o->target,
+                                            n->name, target_error(r));
+                        s->via_target = true;
+                } else {
+                        return fail(err, errlen, -EINVAL,
+                                    "--%s: no target: use -t TARGET or --%s=FILE", n->long_opt,
+                                    n->long_opt);
+                }
+
+                /* Already there: nothing to enter (and setns() into one's own user
+                 * namespace is refused by the kernel). */
+                if (own_ns(p->proc_dirfd, (enum ns_type)i, &dev, &ino) == 0 && dev == s->dev &&
+                    ino == s->ino) {
+                        s->fd = safe_close(s->fd);
+                        continue;
+                }
+                s->enter = true;
+                if (n->children_only && !o->no_fork)
+                        p->must_fork = true;
+        }
+
+        if (o->root_set) {
+                if (o->root)
+                        r = open_dir(AT_FDCWD, o->root, &p->root_fd);
+                else if (p->target.pid > 0)
+                        r = open_dir(p->target.procfd, "root", &p->root_fd);
+                else
+                        return fail(err, errlen, -EINVAL, "--root: no target: use -t or --root=DIR");
+                if (r < 0)
+                        return fail(err, errlen, r, "--root%s%s: %s", o->root ? "=" : "",
+                                    o->root ? o->root : "", strerror(-r));
+        }
+        if (o->wd_set) {
+                if (o->wd)
+                        r = open_dir(AT_FDCWD, o->wd, &p->wd_fd);
+                else if (p->target.pid > 0)
+                        r = open_dir(p->target.procfd, "cwd", &p->wd_fd);
+                else
+                        return fail(err, errlen, -EINVAL, "--wd: no target: use -t or --wd=DIR");
+                if (r < 0)
+                        return fail(err, errlen, r, "--wd%s%s: %s", o->wd ? "=" : "",
+                                    o->wd ? o->wd : "", strerror(-r));
+        }
+        p->wdns = o->wdns;
+
+        /* nsenter's credentials: joining a user namespace makes us its root,
+         * unless told otherwise. */
+        if (p->ns[NS_USER].enter && !o->preserve_credentials) {
+                p->force_uid = p->force_gid = true;
+                p->uid = 0;
+                p->gid = 0;
+        }
+        if ((o->uid_follow || o->gid_follow) && p->target.pid <= 0)
+                return fail(err, errlen, -EINVAL, "follow: no target: use -t");
+        if ((o->uid_follow || o->gid_follow) && p->ns[NS_USER].enter && !p->ns[NS_USER].via_target)
+                return fail(err, errlen, -EINVAL,
+                            "follow: the user namespace entered is not the target's");
+        if (o->uid_set) {
+                uint32_t id = o->uid;
+                if (o->uid_follow && (r = follow_id(p, "Uid", "uid_map", &id)) < 0)
+                        return fail(err, errlen, r, "--setuid follow: %s", strerror(-r));
+                p->uid = id;
+                p->force_uid = true;
+        }
+        if (o->gid_set) {
+                uint32_t id = o->gid;
+                if (o->gid_follow && (r = follow_id(p, "Gid", "gid_map", &id)) < 0)
+                        return fail(err, errlen, r, "--setgid follow: %s", strerror(-r));
+                p->gid = id;
+                p->force_gid = true;
+        }
+
+        _cleanup_free_ char *tenv = NULL;
+        size_t tenv_len = 0;
+        if (o->env_mode == ENV_TARGET) {
+                if (p->target.pid <= 0)
+                        return fail(err, errlen, -EINVAL, "--env: no target: use -t");
+                r = read_file_at(p->target.procfd, "environ", &tenv, &tenv_len);
+                if (r < 0)
+                        return fail(err, errlen, r, "%s: environment: %s", o->target,
+                                    target_error(r));
+        }
+        r = env_build(o->env_mode, environ, tenv, tenv_len, &p->envp);
+        if (r < 0)
+                return fail(err, errlen, r, "environment: %s", strerror(-r));
+
+        /* Everything of the target is open: is it still the process we resolved?
+         * If it died and its number was reused, the files above may belong to the
+         * newcomer; the pidfd and the start time tell. */
+        if (p->target.pid > 0) {
+                r = target_check(&p->target);
+                if (r < 0)
+                        return fail(err, errlen, r, "%s: %s", o->target, target_error(r));
+        }
+        return 0;
+}
+
+void plan_done(struct plan *p)
+{
+        target_done(&p->target);
+        for (int i = 0; i < _NS_MAX; i++)
+                p->ns[i].fd = safe_close(p->ns[i].fd);
+        p->proc_dirfd = safe_close(p->proc_dirfd);
+        p->root_fd = safe_close(p->root_fd);
+        p->wd_fd = safe_close(p->wd_fd);
+        strv_free(p->envp);
+        p->envp = NULL;
+}

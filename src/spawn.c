@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The last steps: fork where the kernel requires it, exec, wait, forward signals. */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h> /* libbsd-overlay: closefrom() */
+
+#include "missing.h"
+#include "nsattach.h"
+#include "util.h"
+
+extern char **environ;
+
+/* What the waiting parent passes on to the program (SPEC section 4). */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static void child_fail(const char *what, int err)
+{
+        fprintf(stderr, "nsattach: %s: %s\n", what, strerror(err));
+}
+
+static int close_above_stderr(void)
+{
+        if (sys_close_range(3, ~0U, 0) == 0)
+                return 0;
+        /* ENOSYS before Linux 5.9: libbsd's closefrom() walks /proc/self/fd. */
+        closefrom(3);
+        return 0;
+}
+
+_Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd)
+{
+        int r;
+
+        if (p->root_fd >= 0) {
+                if (fchdir(p->root_fd) < 0 || chroot(".") < 0) {
+                        child_fail("--root", errno);
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
+                /* chroot(1) semantics: the old working directory is outside the
+                 * new root, so never keep it (runc CVE-2024-21626 is that mistake). */
+                if (p->wd_fd < 0 && !p->wdns && chdir("/") < 0) {
+                        child_fail("--root", errno);
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
+        }
+        if (p->wd_fd >= 0 && fchdir(p->wd_fd) < 0) {
+                child_fail("--wd", errno);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+        if (p->wdns && chdir(p->wdns) < 0) {
+                child_fail(p->wdns, errno);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+
+        r = creds_apply(p);
+        if (r < 0) {
+                child_fail("changing uid/gid", -r);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+
+        /* After the credential change, which clears it (prctl(2)); and only now
+         * is it safe to check that the parent did not die before it was set. */
+        if (parent_pidfd >= 0) {
+                struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
+                    (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN)))
+                        _exit(NSATTACH_EXIT_FAILURE);
+        }
+
+        environ = p->envp;
+        close_above_stderr();
+        execvp(argv[0], argv);
+
+        int e = errno;
+        child_fail(argv[0], e);
+        _exit(e == ENOENT ? NSATTACH_EXIT_NOT_FOUND : NSATTACH_EXIT_CANNOT_EXEC);
+}
+
+int exit_code_from_status(int status, int *ret_signal)
+{
+        *ret_signal = 0;
+        if (WIFEXITED(status))
+                return WEXITSTATUS(status);
+        if (WIFSIGNALED(status)) {
+                *ret_signal = WTERMSIG(status);
+                return 128 + WTERMSIG(status);
+        }
+        return NSATTACH_EXIT_FAILURE;
+}
+
+/* Returns 0 and the child's wait status, or -errno. */
+static int wait_loop(pid_t child, const sigset_t *set, int *ret_status)
+{
+        for (;;) {
+                siginfo_t si;
+                int sig = sigwaitinfo(set, &si);
+
+                if (sig < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (sig == SIGCHLD) {
+                        for (;;) {
+                                int st;
+                                pid_t w = waitpid(child, &st, WNOHANG | WUNTRACED);
+                                if (w == 0)
+                                        break;
+                                if (w < 0) {
+                                        if (errno == EINTR)
+                                                continue;
+                                        return -errno;
+                                }
+                                if (!WIFSTOPPED(st)) {
+                                        *ret_status = st;
+                                        return 0;
+                                }
+                                /* The program stopped: stop with it so the shell's job
+                                 * control sees the job stopped, and wake it when we are
+                                 * woken (what nsenter and unshare do). */
+                                raise(SIGSTOP);
+                                kill(child, SIGCONT);
+                        }
+                        continue;
+                }
+                if (sig == SIGCONT) {
+                        kill(child, SIGCONT);
+                        continue;
+                }
+                /* SI_KERNEL: the terminal sent it to the whole foreground process
+                 * group, so the program has it already; forwarding would double it. */
+                if (si.si_code == SI_KERNEL)
+                        continue;
+                kill(child, sig);
+        }
+}
+
+int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
+{
+        sigset_t set, old;
+        _cleanup_close_ int parent_pidfd = -EBADF;
+        enum ns_type failed;
+        pid_t child;
+        int r;
+
+        sigemptyset(&set);
+        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
+                sigaddset(&set, forwarded[i]);
+        sigaddset(&set, SIGCHLD);
+        sigaddset(&set, SIGCONT);
+        /* Blocked before fork so nothing sent in between is lost; an inherited
+         * SIG_IGN for SIGCHLD would make the kernel reap the program for us. */
+        signal(SIGCHLD, SIG_DFL);
+        if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+                return -errno;
+
+        parent_pidfd = sys_pidfd_open(getpid(), 0);
+
+        child = fork();
+        if (child < 0) {
+                r = -errno;
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                return r;
+        }
+        if (child == 0) {
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                /* pid and time namespaces apply from this process on: check them. */
+                r = ns_verify(p, true, &failed);
+                if (r < 0) {
+                        fprintf(stderr, "nsattach: %s namespace: not the target's after entering (%s)\n",
+                                ns_table[failed].name, strerror(-r));
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
+                exec_program(p, argv, parent_pidfd);
+        }
+
+        /* The parent only waits: it keeps no handle on the target's world. */
+        parent_pidfd = safe_close(parent_pidfd);
+        struct target keep = p->target;
+        p->target = (struct target)TARGET_INIT;
+        plan_done(p);
+        p->target = keep;
+
+        r = wait_loop(child, &set, ret_status);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return r;
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+
+#include "util.h"
+
+int parse_uint(const char *s, uint64_t max, uint64_t *ret)
+{
+        uint64_t v = 0;
+
+        if (!s || !*s)
+                return -EINVAL;
+        for (const char *c = s; *c; c++) {
+                if (*c < '0' || *c > '9')
+                        return -EINVAL;
+                unsigned d = (unsigned)(*c - '0');
+                if (v > (max - d) / 10)
+                        return -ERANGE;
+                v = v * 10 + d;
+        }
+        *ret = v;
+        return 0;
+}
+
+int parse_pid(const char *s, pid_t *ret)
+{
+        uint64_t v;
+        int r = parse_uint(s, INT_MAX, &v);
+
+        if (r < 0)
+                return r;
+        if (v == 0)
+                return -ERANGE; /* kill(0)/pid 0 means "my own group": never a target */
+        *ret = (pid_t)v;
+        return 0;
+}
+
+int parse_id(const char *s, uint32_t *ret)
+{
+        uint64_t v;
+        /* (uid_t)-1 means "unchanged" to setresuid(): refuse it as an id. */
+        int r = parse_uint(s, UINT32_MAX - 1, &v);
+
+        if (r < 0)
+                return r;
+        *ret = (uint32_t)v;
+        return 0;
+}
+
+int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len)
+{
+        int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        size_t len = 0, size = 4096;
+        char *buf = NULL;
+
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                if (len + 1 >= size || !buf) {
+                        if (buf)
+                                size *= 2;
+                        if (size > (64u << 20)) { /* no state file is this large */
+                                free(buf);
+                                safe_close(fd);
+                                return -EFBIG;
+                        }
+                        char *n = realloc(buf, size);
+                        if (!n) {
+                                free(buf);
+                                safe_close(fd);
+                                return -ENOMEM;
+                        }
+                        buf = n;
+                }
+                ssize_t k = read(fd, buf + len, size - len - 1);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        int r = -errno;
+                        free(buf);
+                        safe_close(fd);
+                        return r;
+                }
+                if (k == 0)
+                        break;
+                len += (size_t)k;
+        }
+        safe_close(fd);
+        buf[len] = '\0';
+        *ret = buf;
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+        const char *p = buf;
+
+        while (len > 0) {
+                ssize_t k = write(fd, p, len);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += k;
+                len -= (size_t)k;
+        }
+        return 0;
+}
