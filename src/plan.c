@@ -280,14 +280,18 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
         if (o->uid_set) {
                 uint32_t id = o->uid;
                 if (o->uid_follow && (r = follow_id(p, "Uid", "uid_map", &id)) < 0)
-                        return fail(err, errlen, r, "--setuid follow: %s", strerror(-r));
+                        return fail(err, errlen, r, "--setuid follow: %s",
+                                    r == -ERANGE ? "the target's uid is not mapped in its user namespace"
+                                                 : strerror(-r));
                 p->uid = id;
                 p->force_uid = true;
         }
         if (o->gid_set) {
                 uint32_t id = o->gid;
                 if (o->gid_follow && (r = follow_id(p, "Gid", "gid_map", &id)) < 0)
-                        return fail(err, errlen, r, "--setgid follow: %s", strerror(-r));
+                        return fail(err, errlen, r, "--setgid follow: %s",
+                                    r == -ERANGE ? "the target's gid is not mapped in its user namespace"
+                                                 : strerror(-r));
                 p->gid = id;
                 p->force_gid = true;
         }

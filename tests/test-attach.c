@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Integration tests of the attach engine, against targets the tests make
+ * themselves in fresh namespaces; util-linux nsenter is the reference for
+ * what each option means.  Needs root.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define ALL_BUT_USER                                                                               \
+        (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWCGROUP | \
+         CLONE_NEWTIME)
+
+static const char *const names[] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts" };
+#define SHOW_NS "for n in cgroup ipc mnt net pid time user uts; do readlink /proc/self/ns/$n; done"
+
+/* Which /proc/PID/ns names a flag asks for. */
+static bool flag_wants(const char *flag, const char *name)
+{
+        static const struct {
+                const char *flag, *name;
+        } m[] = { { "-m", "mnt" }, { "-u", "uts" }, { "-i", "ipc" }, { "-n", "net" }, { "-p", "pid" },
+                  { "-U", "user" }, { "-C", "cgroup" }, { "-T", "time" } };
+        if (strcmp(flag, "-a") == 0)
+                return true;
+        for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+                if (strcmp(m[i].flag, flag) == 0 && strcmp(m[i].name, name) == 0)
+                        return true;
+        return false;
+}
+
+/* The eight links the program must print: the target's where asked, ours elsewhere. */
+static void expected_links(pid_t target, const char *const *flags, int nflags, char *buf, size_t len)
+{
+        buf[0] = '\0';
+        for (size_t i = 0; i < 8; i++) {
+                char link[64];
+                bool want = false;
+                for (int f = 0; f < nflags; f++)
+                        want = want || flag_wants(flags[f], names[i]);
+                cr_assert_eq(ns_link(want ? target : getpid(), names[i], link, sizeof(link)), 0);
+                strcat(buf, link);
+                strcat(buf, "\n");
+        }
+}
+
+enum runner { NSATTACH, NSENTER, NSATTACH_NO_PIDFD, NSATTACH_NO_MULTI_SETNS };
+static const char *const runner_names[] = { "nsattach", "nsenter", "nsattach without pidfd_open",
+                                            "nsattach without setns(pidfd, mask)" };
+
+static void run_with(enum runner how, pid_t target, const char *const *flags, int nflags,
+                     char *const *prog, struct result *r)
+{
+        char *argv[64];
+        char pid[16];
+        int n = 0;
+
+        snprintf(pid, sizeof(pid), "%d", (int)target);
+        if (how == NSATTACH_NO_PIDFD || how == NSATTACH_NO_MULTI_SETNS) {
+                argv[n++] = strdup(helper_path("sysfail"));
+                argv[n++] = how == NSATTACH_NO_PIDFD ? "--no-pidfd" : "--no-multi-setns";
+                argv[n++] = "--";
+        }
+        argv[n++] = how == NSENTER ? "/usr/bin/nsenter" : (char *)nsattach_path();
+        if (target > 0) {
+                argv[n++] = "-t";
+                argv[n++] = pid;
+        }
+        for (int f = 0; f < nflags; f++)
+                argv[n++] = (char *)flags[f];
+        argv[n++] = "--";
+        for (int i = 0; prog[i]; i++)
+                argv[n++] = prog[i];
+        argv[n] = NULL;
+        cr_assert_eq(run(argv, r), 0);
+}
+
+static char *const show_ns[] = { "/bin/sh", "-c", SHOW_NS, NULL };
+
+static void check(enum runner how, struct target *t, const char *const *flags, int nflags)
+{
+        struct result r;
+        char want[1024], desc[128] = "";
+
+        for (int f = 0; f < nflags; f++) {
+                strcat(desc, " ");
+                strcat(desc, flags[f]);
+        }
+        expected_links(t->pid, flags, nflags, want, sizeof(want));
+        run_with(how, t->pid, flags, nflags, show_ns, &r);
+        cr_assert_eq(r.code, 0, "%s%s: exit %d: %s", runner_names[how], desc, r.code, r.err);
+        cr_assert_str_eq(r.out, want, "%s%s:\ngot:\n%swant:\n%s", runner_names[how], desc, r.out, want);
+}
+
+static const char *const combos[][4] = {
+        { "-m" }, { "-u" }, { "-i" }, { "-n" }, { "-p" }, { "-C" }, { "-T" }, { "-U" }, { "-a" },
+        { "-n", "-u" }, { "-m", "-p" }, { "-i", "-C", "-T" }, { "-U", "-n", "-p" }, { "-U", "-m" },
+};
+
+static int combo_len(const char *const *c)
+{
+        int n = 0;
+        while (n < 4 && c[n])
+                n++;
+        return n;
+}
+
+static bool combo_has_user(const char *const *c)
+{
+        for (int i = 0; i < combo_len(c); i++)
+                if (strcmp(c[i], "-U") == 0)
+                        return true;
+        return false;
+}
+
+static void matrix(int flags)
+{
+        struct target t;
+
+        require_root();
+        cr_assert_eq(target_start(flags, -1, &t), 0, "cannot start a target");
+        for (size_t i = 0; i < sizeof(combos) / sizeof(combos[0]); i++) {
+                int n = combo_len(combos[i]);
+                bool userless = !(flags & CLONE_NEWUSER);
+                check(NSATTACH, &t, combos[i], n);
+                check(NSATTACH_NO_PIDFD, &t, combos[i], n);
+                check(NSATTACH_NO_MULTI_SETNS, &t, combos[i], n);
+                /* nsenter refuses to re-enter its own user namespace (EINVAL);
+                 * nsattach skips namespaces it already shares. */
+                if (!(userless && combo_has_user(combos[i])))
+                        check(NSENTER, &t, combos[i], n);
+        }
+        target_stop(&t);
+}
+
+Test(enter, every_type_without_user_namespace, .timeout = 120)
+{
+        matrix(ALL_BUT_USER);
+}
+
+Test(enter, every_type_with_user_namespace, .timeout = 120)
+{
+        matrix(ALL_BUT_USER | CLONE_NEWUSER);
+}
+
+Test(enter, pid_namespace_gives_small_pids)
+{
+        struct target t;
+        struct result r;
+        char *const prog[] = { "/bin/sh", "-c", "echo $$", NULL };
+        const char *flags[] = { "-p" };
+
+        require_root();
+        cr_assert_eq(target_start(CLONE_NEWPID, -1, &t), 0);
+        run_with(NSATTACH, t.pid, flags, 1, prog, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(atoi(r.out) >= 2 && atoi(r.out) < 10, "pid in the target's pid namespace: %s", r.out);
+        target_stop(&t);
+}
+
+Test(enter, no_fork_keeps_the_program_outside_the_pid_namespace)
+{
+        struct target t;
+        struct result r;
+        char *const prog[] = { "/bin/sh", "-c", "readlink /proc/$$/ns/pid /proc/$$/ns/pid_for_children", NULL };
+        const char *flags[] = { "-p", "-F" };
+        char own[64], theirs[64], want[160];
+
+        require_root();
+        cr_assert_eq(target_start(CLONE_NEWPID, -1, &t), 0);
+        ns_link(getpid(), "pid", own, sizeof(own));
+        ns_link(t.pid, "pid", theirs, sizeof(theirs));
+        snprintf(want, sizeof(want), "%s\n%s\n", own, theirs);
+        run_with(NSATTACH, t.pid, flags, 2, prog, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want);
+        run_with(NSENTER, t.pid, flags, 2, prog, &r);
+        cr_assert_str_eq(r.out, want, "nsenter agrees");
+        target_stop(&t);
+}
+
+/* --NS=FILE and --NS=PID: namespaces from elsewhere than the target. */
+Test(sources, files_and_pids)
+{
+        struct target a, b;
+        struct result r, ref;
+        char path[64], a_uts[64], b_net[64], want[1024];
+
+        require_root();
+        cr_assert_eq(target_start(ALL_BUT_USER, -1, &a), 0);
+        cr_assert_eq(target_start(CLONE_NEWNET | CLONE_NEWUTS, -1, &b), 0);
+        ns_link(a.pid, "uts", a_uts, sizeof(a_uts));
+        ns_link(b.pid, "net", b_net, sizeof(b_net));
+
+        /* what the program must show: our links, with net from b and uts from a */
+        want[0] = '\0';
+        for (size_t i = 0; i < 8; i++) {
+                char link[64];
+                ns_link(getpid(), names[i], link, sizeof(link));
+                strcat(want, strcmp(names[i], "net") == 0 ? b_net : strcmp(names[i], "uts") == 0 ? a_uts : link);
+                strcat(want, "\n");
+        }
+
+        snprintf(path, sizeof(path), "--net=/proc/%d/ns/net", (int)b.pid);
+        const char *f1[] = { "-u", path };
+        run_with(NSATTACH, a.pid, f1, 2, show_ns, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want);
+        run_with(NSENTER, a.pid, f1, 2, show_ns, &ref);
+        cr_assert_str_eq(ref.out, r.out, "nsenter agrees");
+
+        /* no -t at all: every namespace from a file */
+        char upath[64];
+        snprintf(upath, sizeof(upath), "--uts=/proc/%d/ns/uts", (int)a.pid);
+        const char *f2[] = { path, upath };
+        run_with(NSATTACH, 0, f2, 2, show_ns, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want);
+        run_with(NSENTER, 0, f2, 2, show_ns, &ref);
+        cr_assert_str_eq(ref.out, r.out, "nsenter agrees");
+
+        /* another PID as the source */
+        char pidsrc[32];
+        snprintf(pidsrc, sizeof(pidsrc), "--net=%d", (int)b.pid);
+        const char *f3[] = { "-u", pidsrc };
+        run_with(NSATTACH, a.pid, f3, 2, show_ns, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want);
+
+        /* wrong type, not a namespace, missing, not a pid: one line, 125 */
+        struct {
+                const char *arg, *msg;
+        } bad[] = { { NULL, "not a net namespace" },
+                    { "--net=/etc/passwd", "not a namespace file" },
+                    { "--net=/nonexistent/ns", "No such file" },
+                    { "--net=webserver", "not a namespace file or a PID" } };
+        char wrong[64];
+        snprintf(wrong, sizeof(wrong), "--net=/proc/%d/ns/uts", (int)b.pid);
+        bad[0].arg = wrong;
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                const char *f[] = { bad[i].arg };
+                run_with(NSATTACH, 0, f, 1, show_ns, &r);
+                cr_assert_eq(r.code, 125, "%s: exit %d", bad[i].arg, r.code);
+                cr_assert_str_empty(r.out);
+                cr_assert(strstr(r.err, bad[i].msg), "%s: %s", bad[i].arg, r.err);
+                cr_assert_eq(count_lines(r.err), 1, "one line: %s", r.err);
+        }
+        target_stop(&a);
+        target_stop(&b);
+}
+
+/* A real named network namespace, as `ip netns add` makes it (a bind-mounted nsfs file). */
+Test(sources, ip_netns_file)
+{
+        char name[64], file[128], arg[160], want[64];
+        struct result r, ref;
+        struct stat st;
+
+        require_root();
+        if (access("/usr/bin/ip", X_OK) != 0 && access("/sbin/ip", X_OK) != 0)
+                skip_or_fail("iproute2 (ip) is not installed");
+        snprintf(name, sizeof(name), "nsattach-test-%d", (int)getpid());
+        snprintf(file, sizeof(file), "/run/netns/%s", name);
+        char *add[] = { "/bin/sh", "-c", NULL, NULL };
+        char cmd[256];
+        snprintf(cmd, sizeof(cmd), "ip netns add %s && ip -n %s link set lo up", name, name);
+        add[2] = cmd;
+        cr_assert_eq(run(add, &r), 0);
+        cr_assert_eq(r.code, 0, "ip netns add: %s", r.err);
+        cr_assert_eq(stat(file, &st), 0);
+        snprintf(want, sizeof(want), "net:[%lu]\n", (unsigned long)st.st_ino);
+
+        char *const prog[] = { "/bin/readlink", "/proc/self/ns/net", NULL };
+        snprintf(arg, sizeof(arg), "--net=%s", file);
+        const char *f[] = { arg };
+        run_with(NSATTACH, 0, f, 1, prog, &r);
+        run_with(NSENTER, 0, f, 1, prog, &ref);
+
+        /* the namespace's interfaces, seen with the host's ip: only lo */
+        struct result links;
+        char *const ip_link[] = { "/bin/sh", "-c", "ip -br link | cut -d' ' -f1", NULL };
+        run_with(NSATTACH, 0, f, 1, ip_link, &links);
+
+        snprintf(cmd, sizeof(cmd), "ip netns del %s", name);
+        struct result del;
+        run(add, &del);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want);
+        cr_assert_str_eq(ref.out, r.out, "nsenter agrees");
+        cr_assert_str_eq(links.out, "lo\n", "interfaces: %s", links.out);
+}

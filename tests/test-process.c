@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The program's process: exit status, signals, stop/continue, fds, ids,
+ * root and working directory, environment.  Needs root.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+
+static struct target t;
+
+static void setup(void)
+{
+        require_root();
+        cr_assert_eq(target_start(CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWNS, -1, &t), 0);
+}
+
+static void teardown(void)
+{
+        target_stop(&t);
+}
+
+static void attach(const char *flag, char *const *prog, struct result *r)
+{
+        char pid[16];
+        char *argv[32] = { (char *)nsattach_path(), "-t", pid, (char *)flag, "--" };
+        int n = 5;
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        for (int i = 0; prog[i]; i++)
+                argv[n++] = prog[i];
+        argv[n] = NULL;
+        cr_assert_eq(run(argv, r), 0);
+}
+
+/* Both paths: -n execs in place, -p forks and waits. */
+static const char *const paths[] = { "-n", "-p" };
+
+TestSuite(status, .init = setup, .fini = teardown);
+
+Test(status, program_exit_code)
+{
+        struct result r;
+        char *const prog[] = { "/bin/sh", "-c", "exit 3", NULL };
+        for (int i = 0; i < 2; i++) {
+                attach(paths[i], prog, &r);
+                cr_assert_eq(r.code, 3, "%s: %d", paths[i], r.code);
+                cr_assert_str_empty(r.err);
+        }
+}
+
+Test(status, killed_by_signal)
+{
+        struct result r;
+        char *const prog[] = { "/bin/sh", "-c", "kill -TERM $$; sleep 5", NULL };
+        for (int i = 0; i < 2; i++) {
+                attach(paths[i], prog, &r);
+                /* 143, or nsattach re-raised SIGTERM and died of it */
+                cr_assert(r.code == 143, "%s: %d", paths[i], r.code);
+        }
+}
+
+Test(status, missing_and_not_executable)
+{
+        struct result r;
+        char *const missing[] = { "no-such-program-anywhere", NULL };
+        char plain[] = "/tmp/nsattach-plain-XXXXXX";
+        int fd = mkstemp(plain); /* mode 0600: not executable */
+        cr_assert_geq(fd, 0);
+        close(fd);
+        char *const notexec[] = { plain, NULL };
+        for (int i = 0; i < 2; i++) {
+                attach(paths[i], missing, &r);
+                cr_assert_eq(r.code, 127, "%s: %d", paths[i], r.code);
+                cr_assert(strstr(r.err, "no-such-program-anywhere"), "%s", r.err);
+                cr_assert_eq(count_lines(r.err), 1, "%s", r.err);
+                attach(paths[i], notexec, &r);
+                cr_assert_eq(r.code, 126, "%s: %d", paths[i], r.code);
+                cr_assert(strstr(r.err, "Permission denied"), "%s", r.err);
+        }
+        unlink(plain);
+}
+
+Test(status, bad_targets_one_line_125)
+{
+        struct result r;
+        pid_t dead = fork();
+        if (dead == 0)
+                _exit(0);
+        waitpid(dead, NULL, 0);
+        char deadpid[16];
+        snprintf(deadpid, sizeof(deadpid), "%d", (int)dead);
+
+        const char *bad[][2] = { { deadpid, "no such process" }, { "4194304", "no such process" },
+                                 { "0", "not a valid target" },  { "-1", "not a valid target" },
+                                 { "12abc", "not a valid target" }, { "", "empty target" },
+                                 { "pid:", "not a valid target" }, { "99999999999", "not a valid target" } };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                char *argv[] = { (char *)nsattach_path(), "-t", (char *)bad[i][0], "-n", "--", "/bin/true", NULL };
+                cr_assert_eq(run(argv, &r), 0);
+                cr_assert_eq(r.code, 125, "-t '%s': exit %d", bad[i][0], r.code);
+                cr_assert(strncmp(r.err, "nsattach: ", 10) == 0 && strstr(r.err, bad[i][1]),
+                          "-t '%s': %s", bad[i][0], r.err);
+                cr_assert_eq(count_lines(r.err), 1, "-t '%s': %s", bad[i][0], r.err);
+        }
+
+        /* a zombie is not a target either */
+        pid_t z = fork();
+        if (z == 0)
+                _exit(0);
+        usleep(100000);
+        char zpid[16];
+        snprintf(zpid, sizeof(zpid), "%d", (int)z);
+        char *argv[] = { (char *)nsattach_path(), "-t", zpid, "-n", "--", "/bin/true", NULL };
+        cr_assert_eq(run(argv, &r), 0);
+        waitpid(z, NULL, 0);
+        cr_assert_eq(r.code, 125, "zombie: %d %s", r.code, r.err);
+}
+
+/* Start nsattach in the background with its stdout on a pipe; wait for "ready". */
+static pid_t start_bg(const char *flag, const char *script, int *out_fd)
+{
+        int o[2];
+        char pid[16];
+        cr_assert_eq(pipe2(o, O_CLOEXEC), 0);
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        pid_t p = fork();
+        if (p == 0) {
+                dup2(o[1], 1);
+                execl(nsattach_path(), nsattach_path(), "-t", pid, flag, "--", "/bin/sh", "-c", script,
+                      (char *)NULL);
+                _exit(98);
+        }
+        close(o[1]);
+        char buf[64] = "";
+        struct pollfd pf = { .fd = o[0], .events = POLLIN };
+        cr_assert_gt(poll(&pf, 1, 10000), 0, "program did not start");
+        ssize_t k = read(o[0], buf, sizeof(buf) - 1);
+        cr_assert_gt(k, 0);
+        cr_assert(strstr(buf, "ready"), "got %s", buf);
+        *out_fd = o[0];
+        return p;
+}
+
+static int wait_code(pid_t p, int fd, char *out, size_t len)
+{
+        int st;
+        ssize_t k = read(fd, out, len - 1);
+        out[k > 0 ? k : 0] = '\0';
+        close(fd);
+        waitpid(p, &st, 0);
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+TestSuite(signals, .init = setup, .fini = teardown);
+
+Test(signals, forwarded_to_the_program)
+{
+        const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT };
+        const char *names[] = { "INT", "TERM", "HUP", "USR1", "USR2", "QUIT" };
+        for (int i = 0; i < 2; i++)
+                for (size_t s = 0; s < sizeof(sigs) / sizeof(sigs[0]); s++) {
+                        char script[256], out[256];
+                        int fd;
+                        snprintf(script, sizeof(script),
+                                 "trap 'echo got-%s; exit 42' %s; echo ready; while :; do sleep 0.02; done",
+                                 names[s], names[s]);
+                        pid_t p = start_bg(paths[i], script, &fd);
+                        kill(p, sigs[s]);
+                        int code = wait_code(p, fd, out, sizeof(out));
+                        cr_assert_eq(code, 42, "%s SIG%s: exit %d", paths[i], names[s], code);
+                        cr_assert(strstr(out, "got-"), "%s SIG%s: %s", paths[i], names[s], out);
+                }
+}
+
+Test(signals, stop_and_continue_are_mirrored)
+{
+        char out[256];
+        int fd, st;
+        /* the program stops itself; the waiting nsattach must stop too */
+        pid_t p = start_bg("-p", "echo ready; kill -STOP $$; echo resumed", &fd);
+        cr_assert_eq(waitpid(p, &st, WUNTRACED), p);
+        cr_assert(WIFSTOPPED(st), "nsattach did not stop with its program");
+        kill(p, SIGCONT);
+        int code = wait_code(p, fd, out, sizeof(out));
+        cr_assert_eq(code, 0);
+        cr_assert(strstr(out, "resumed"), "%s", out);
+}
+
+Test(signals, program_dies_with_nsattach)
+{
+        char out[64];
+        int fd;
+        pid_t p = start_bg("-p", "echo ready; echo $$ > /dev/null; exec sleep 1000", &fd);
+        /* the program is nsattach's only child */
+        char path[64], *children = NULL;
+        size_t cap = 0;
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)p, (int)p);
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f);
+        cr_assert_gt(getline(&children, &cap, f), 0);
+        fclose(f);
+        pid_t child = atoi(children);
+        free(children);
+        cr_assert_gt(child, 0);
+        kill(p, SIGKILL);
+        wait_code(p, fd, out, sizeof(out));
+        for (int i = 0; i < 100 && kill(child, 0) == 0; i++)
+                usleep(20000);
+        cr_assert_neq(kill(child, 0), 0, "program %d outlived nsattach", (int)child);
+}
+
+/* runc CVE-2024-21626: a leaked fd must not reach the program. */
+TestSuite(fds, .init = setup, .fini = teardown);
+
+Test(fds, only_stdio_reaches_the_program)
+{
+        struct result r;
+        char pid[16];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        const char *fdlist = helper_path("fdlist");
+        char fdl[4096];
+        strcpy(fdl, fdlist);
+
+        /* leak fds without CLOEXEC, as a careless caller would */
+        int a = open("/", O_RDONLY | O_DIRECTORY);
+        int b = open("/etc/hostname", O_RDONLY);
+        int c = dup2(b, 9);
+        cr_assert(a >= 3 && b >= 3 && c == 9);
+
+        const char *modes[][2] = { { "-n", NULL }, { "-p", NULL }, { "-m", NULL } };
+        for (int use_sysfail = 0; use_sysfail < 2; use_sysfail++)
+                for (size_t i = 0; i < 3; i++) {
+                        char *argv[16];
+                        int n = 0;
+                        if (use_sysfail) { /* close_range() missing: the closefrom() fallback */
+                                argv[n++] = strdup(helper_path("sysfail"));
+                                argv[n++] = "--no-close-range";
+                                argv[n++] = "--";
+                        }
+                        argv[n++] = (char *)nsattach_path();
+                        argv[n++] = "-t";
+                        argv[n++] = pid;
+                        argv[n++] = (char *)modes[i][0];
+                        argv[n++] = "--";
+                        argv[n++] = fdl;
+                        argv[n] = NULL;
+                        cr_assert_eq(run(argv, &r), 0);
+                        cr_assert_eq(r.code, 0, "%s: %s", modes[i][0], r.err);
+                        cr_assert_str_eq(r.out, "0 1 2\n", "%s%s: fds %s", modes[i][0],
+                                         use_sysfail ? " (no close_range)" : "", r.out);
+                }
+        close(a);
+        close(b);
+        close(c);
+}
+
+TestSuite(ids, .init = setup, .fini = teardown);
+
+Test(ids, setuid_setgid_and_user_namespace_root)
+{
+        struct result r;
+        struct target u;
+        char pid[16];
+        char *const show[] = { "/bin/sh", "-c", "echo $(id -u) $(id -g) $(id -G)", NULL };
+
+        attach("-n", (char *const[]){ "/bin/sh", "-c", "echo $(id -u) $(id -g) $(id -G)", NULL }, &r);
+        cr_assert_eq(r.code, 0);
+
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        char *argv1[] = { (char *)nsattach_path(), "-t", pid, "-n", "-S", "1000", "-G", "1001", "--",
+                          show[0], show[1], show[2], NULL };
+        cr_assert_eq(run(argv1, &r), 0);
+        cr_assert_str_eq(r.out, "1000 1001 1001\n", "%s %s", r.out, r.err);
+
+        cr_assert_eq(target_start(CLONE_NEWUSER | CLONE_NEWNET, -1, &u), 0);
+        snprintf(pid, sizeof(pid), "%d", (int)u.pid);
+        /* joining a user namespace makes us its root, as nsenter does */
+        char *argv2[] = { (char *)nsattach_path(), "-t", pid, "-U", "-n", "--", show[0], show[1], show[2], NULL };
+        cr_assert_eq(run(argv2, &r), 0);
+        cr_assert_str_eq(r.out, "0 0 0\n", "%s %s", r.out, r.err);
+        /* ... unless credentials are preserved: host root is unmapped there */
+        char *argv3[] = { (char *)nsattach_path(), "-t", pid, "-U", "--preserve-credentials", "--",
+                          show[0], show[1], show[2], NULL };
+        cr_assert_eq(run(argv3, &r), 0);
+        cr_assert(strncmp(r.out, "65534 65534", 11) == 0, "%s %s", r.out, r.err);
+        /* follow: the target's ids; mapped into its user namespace when entered */
+        char *argv4[] = { (char *)nsattach_path(), "-t", pid, "-U", "-S", "follow", "-G", "follow", "--",
+                          show[0], show[1], show[2], NULL };
+        cr_assert_eq(run(argv4, &r), 0);
+        cr_assert_str_eq(r.out, "0 0 0\n", "%s %s", r.out, r.err);
+        char *argv5[] = { (char *)nsattach_path(), "-t", pid, "-n", "-S", "follow", "-G", "follow", "--",
+                          show[0], show[1], show[2], NULL };
+        cr_assert_eq(run(argv5, &r), 0);
+        cr_assert_str_eq(r.out, "100000 100000 100000\n", "%s %s", r.out, r.err);
+        target_stop(&u);
+}
+
+TestSuite(dirs, .init = setup, .fini = teardown);
+
+Test(dirs, root_wd_and_wdns)
+{
+        struct result r;
+        char pid[16], root[] = "/tmp/nsattach-root-XXXXXX", rootarg[64], wdarg[64], path[128];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        if (access("/bin/busybox", X_OK) != 0)
+                skip_or_fail("busybox-static is not installed");
+
+        cr_assert_not_null(mkdtemp(root));
+        snprintf(path, sizeof(path), "%s/bin", root);
+        mkdir(path, 0755);
+        snprintf(path, sizeof(path), "%s/sub", root);
+        mkdir(path, 0755);
+        char cp[256];
+        snprintf(cp, sizeof(cp), "cp /bin/busybox %s/bin/busybox", root);
+        cr_assert_eq(system(cp), 0);
+        snprintf(rootarg, sizeof(rootarg), "--root=%s", root);
+
+        /* a new root: its own files, and the working directory is its / */
+        char *argv1[] = { (char *)nsattach_path(), "-t", pid, "-n", rootarg, "--", "/bin/busybox", "sh", "-c",
+                          "ls /; pwd", NULL };
+        cr_assert_eq(run(argv1, &r), 0);
+        cr_assert_str_eq(r.out, "bin\nsub\n/\n", "%s %s", r.out, r.err);
+
+        /* -W: resolved inside the new root */
+        char *argv2[] = { (char *)nsattach_path(), "-t", pid, "-n", rootarg, "--wdns=/sub", "--",
+                          "/bin/busybox", "pwd", NULL };
+        cr_assert_eq(run(argv2, &r), 0);
+        cr_assert_str_eq(r.out, "/sub\n", "%s %s", r.out, r.err);
+
+        /* -w without a value: the target's working directory (/tmp, see target_start) */
+        char *argv3[] = { (char *)nsattach_path(), "-t", pid, "-n", "-w", "--", "/bin/pwd", NULL };
+        cr_assert_eq(run(argv3, &r), 0);
+        char cwd[256];
+        snprintf(path, sizeof(path), "/proc/%d/cwd", (int)t.pid);
+        ssize_t k = readlink(path, cwd, sizeof(cwd) - 1);
+        cr_assert_gt(k, 0);
+        cwd[k] = '\0';
+        strcat(cwd, "\n");
+        cr_assert_str_eq(r.out, cwd);
+
+        snprintf(wdarg, sizeof(wdarg), "--wd=%s/sub", root);
+        char *argv4[] = { (char *)nsattach_path(), "-t", pid, "-n", wdarg, "--", "/bin/pwd", NULL };
+        cr_assert_eq(run(argv4, &r), 0);
+        snprintf(path, sizeof(path), "%s/sub\n", root);
+        cr_assert_str_eq(r.out, path);
+
+        char *argv5[] = { (char *)nsattach_path(), "-t", pid, "-n", "--root=/nonexistent", "--", "/bin/true", NULL };
+        cr_assert_eq(run(argv5, &r), 0);
+        cr_assert_eq(r.code, 125);
+        cr_assert(strstr(r.err, "--root=/nonexistent"), "%s", r.err);
+
+        snprintf(cp, sizeof(cp), "rm -rf %s", root);
+        system(cp);
+}
+
+TestSuite(env, .init = setup, .fini = teardown);
+
+Test(env, modes)
+{
+        struct result r;
+        char pid[16];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        if (!getenv("NSATTACH_TEST_MARK"))
+                skip_or_fail("NSATTACH_TEST_MARK is not set (run under meson test)");
+        /* the target was started with the runner's environment; the caller changes its own */
+        setenv("NSATTACH_TEST_MARK", "from-the-caller", 1);
+        setenv("DISPLAY", ":0", 1);
+        char *const show[] = { "/bin/sh", "-c", "echo \"$NSATTACH_TEST_MARK|${DISPLAY-unset}|$PATH\"", NULL };
+
+        char *argv1[] = { (char *)nsattach_path(), "-t", pid, "-n", "--", show[0], show[1], show[2], NULL };
+        cr_assert_eq(run(argv1, &r), 0);
+        char want[4096];
+        snprintf(want, sizeof(want), "from-the-caller|unset|%s\n", getenv("PATH"));
+        cr_assert_str_eq(r.out, want, "host environment minus DISPLAY");
+
+        char *argv2[] = { (char *)nsattach_path(), "-t", pid, "-n", "-e", "--", show[0], show[1], show[2], NULL };
+        cr_assert_eq(run(argv2, &r), 0);
+        cr_assert(strncmp(r.out, "from-the-test-runner|", 21) == 0, "target environment: %s", r.out);
+        snprintf(want, sizeof(want), ":%s\n", getenv("PATH"));
+        cr_assert(strlen(r.out) > strlen(want) && strcmp(r.out + strlen(r.out) - strlen(want), want) == 0,
+                  "host PATH appended: %s", r.out);
+
+        char *argv3[] = { (char *)nsattach_path(), "-t", pid, "-n", "--env-mode=clean", "--", show[0], show[1],
+                          show[2], NULL };
+        cr_assert_eq(run(argv3, &r), 0);
+        cr_assert(strncmp(r.out, "|unset|", 7) == 0, "clean environment: %s", r.out);
+}

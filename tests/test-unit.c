@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests: parsers and pure functions, no privileges needed. */
+#include <criterion/criterion.h>
+#include <limits.h>
+#include <string.h>
+
+#include "nsattach.h"
+#include "util.h"
+
+Test(parse, uint_strict)
+{
+        uint64_t v;
+        cr_assert_eq(parse_uint("0", 10, &v), 0);
+        cr_assert_eq(v, 0);
+        cr_assert_eq(parse_uint("10", 10, &v), 0);
+        cr_assert_eq(v, 10);
+        cr_assert_eq(parse_uint("11", 10, &v), -ERANGE);
+        cr_assert_eq(parse_uint("18446744073709551615", UINT64_MAX, &v), 0);
+        cr_assert_eq(v, UINT64_MAX);
+        cr_assert_eq(parse_uint("18446744073709551616", UINT64_MAX, &v), -ERANGE);
+        const char *bad[] = { "", "-1", "+1", " 1", "1 ", "1x", "0x10", "1.0", "１" };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                cr_assert_eq(parse_uint(bad[i], UINT64_MAX, &v), -EINVAL, "accepted '%s'", bad[i]);
+}
+
+Test(parse, pid)
+{
+        pid_t p;
+        cr_assert_eq(parse_pid("1", &p), 0);
+        cr_assert_eq(p, 1);
+        cr_assert_eq(parse_pid("2147483647", &p), 0);
+        cr_assert_eq(parse_pid("2147483648", &p), -ERANGE);
+        cr_assert_eq(parse_pid("0", &p), -ERANGE, "pid 0 is never a target");
+        cr_assert_eq(parse_pid("-1", &p), -EINVAL);
+        cr_assert_eq(target_parse_pid("pid:42", &p), 0);
+        cr_assert_eq(p, 42);
+        cr_assert_lt(target_parse_pid("pid:", &p), 0);
+        cr_assert_lt(target_parse_pid("webserver", &p), 0);
+        cr_assert_lt(target_parse_pid("42abc", &p), 0);
+}
+
+/* crun CVE-2026-30892 parsed "-u 1" as uid 0: every id must come out as written. */
+Test(parse, ids_exact)
+{
+        uint32_t id = 12345;
+        cr_assert_eq(parse_id("1", &id), 0);
+        cr_assert_eq(id, 1);
+        cr_assert_eq(parse_id("0", &id), 0);
+        cr_assert_eq(id, 0);
+        cr_assert_eq(parse_id("65534", &id), 0);
+        cr_assert_eq(id, 65534);
+        cr_assert_eq(parse_id("4294967294", &id), 0);
+        cr_assert_eq(id, 4294967294u);
+        id = 7;
+        cr_assert_eq(parse_id("4294967295", &id), -ERANGE, "(uid_t)-1 means 'unchanged'");
+        cr_assert_eq(parse_id("-1", &id), -EINVAL);
+        cr_assert_eq(parse_id("root", &id), -EINVAL);
+        cr_assert_eq(parse_id("", &id), -EINVAL);
+        cr_assert_eq(id, 7, "a failed parse must not write the result");
+}
+
+Test(stat, starttime)
+{
+        uint64_t st;
+        char state;
+        const char *s = "4338 (sleep) S 4317 4338 4338 0 -1 4194560 103 0 0 0 0 0 0 0 20 0 1 0 17633 "
+                        "2375680 129 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n";
+        cr_assert_eq(parse_stat_starttime(s, &st, &state), 0);
+        cr_assert_eq(st, 17633);
+        cr_assert_eq(state, 'S');
+        /* comm with spaces and parentheses */
+        const char *t = "7 (a) b (c) Z 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0\n";
+        cr_assert_eq(parse_stat_starttime(t, &st, &state), 0);
+        cr_assert_eq(st, 99);
+        cr_assert_eq(state, 'Z');
+        cr_assert_lt(parse_stat_starttime("7 (x) S 1 2 3", &st, NULL), 0);
+        cr_assert_lt(parse_stat_starttime("garbage", &st, NULL), 0);
+        cr_assert_lt(parse_stat_starttime("", &st, NULL), 0);
+}
+
+Test(ids, map)
+{
+        uint32_t in;
+        const char *map = "         0     100000      65536\n     65536          0          1\n";
+        cr_assert_eq(map_id(map, 100000, &in), 0);
+        cr_assert_eq(in, 0);
+        cr_assert_eq(map_id(map, 101000, &in), 0);
+        cr_assert_eq(in, 1000);
+        cr_assert_eq(map_id(map, 0, &in), 0);
+        cr_assert_eq(in, 65536);
+        cr_assert_eq(map_id(map, 165536, &in), -ERANGE);
+        cr_assert_eq(map_id(map, 99999, &in), -ERANGE);
+        cr_assert_eq(map_id("", 0, &in), -ERANGE);
+        cr_assert_eq(map_id("0 0 4294967295\n", 1000, &in), 0);
+        cr_assert_eq(in, 1000);
+}
+
+Test(env, socket_vars)
+{
+        cr_assert(env_is_socket_var("DISPLAY=:0"));
+        cr_assert(env_is_socket_var("DBUS_SESSION_BUS_ADDRESS=unix:abstract=/tmp/x"));
+        cr_assert(env_is_socket_var("NOTIFY_SOCKET=@x"));
+        cr_assert(env_is_socket_var("PULSE_SOCKET=/x"));
+        cr_assert_not(env_is_socket_var("DISPLAYS=1"));
+        cr_assert_not(env_is_socket_var("HOME=/root"));
+        cr_assert_not(env_is_socket_var("SOCKET=1"));
+}
+
+static const char *find(char **env, const char *key)
+{
+        for (char **e = env; *e; e++)
+                if (strncmp(*e, key, strlen(key)) == 0)
+                        return *e;
+        return NULL;
+}
+
+Test(env, modes)
+{
+        char *caller[] = { "PATH=/host/bin", "HOME=/root", "DISPLAY=:0", "TERM=xterm", "LC_ALL=C",
+                           "SECRET=x", NULL };
+        char **env;
+
+        cr_assert_eq(env_build(ENV_HOST, caller, NULL, 0, &env), 0);
+        cr_assert_str_eq(find(env, "PATH="), "PATH=/host/bin");
+        cr_assert_not_null(find(env, "HOME="));
+        cr_assert_null(find(env, "DISPLAY="));
+        strv_free(env);
+
+        cr_assert_eq(env_build(ENV_CLEAN, caller, NULL, 0, &env), 0);
+        cr_assert_null(find(env, "HOME="));
+        cr_assert_null(find(env, "SECRET="));
+        cr_assert_not_null(find(env, "TERM="));
+        cr_assert_not_null(find(env, "LC_ALL="));
+        cr_assert_not_null(find(env, "PATH="));
+        strv_free(env);
+
+        const char target[] = "A=1\0PATH=/t/bin\0B=2"; /* last entry unterminated */
+        cr_assert_eq(env_build(ENV_TARGET, caller, target, sizeof(target) - 1, &env), 0);
+        cr_assert_str_eq(find(env, "A="), "A=1");
+        cr_assert_str_eq(find(env, "B="), "B=2");
+        cr_assert_str_eq(find(env, "PATH="), "PATH=/t/bin:/host/bin");
+        cr_assert_null(find(env, "HOME="));
+        strv_free(env);
+}
+
+static int parse(struct options *o, char *err, ...)
+{
+        static char *argv[32]; /* o->argv points into it after return */
+        int argc = 1;
+        argv[0] = "nsattach";
+        va_list ap;
+        va_start(ap, err);
+        for (char *a; (a = va_arg(ap, char *));)
+                argv[argc++] = a;
+        va_end(ap);
+        return cli_parse(argc, argv, o, err, CLI_ERROR_MAX);
+}
+
+Test(cli, namespaces_and_sources)
+{
+        struct options o;
+        char err[CLI_ERROR_MAX];
+
+        cr_assert_eq(parse(&o, err, "-t", "42", "-n", "--uts=/run/x", "--", "ip", "a", NULL), 0, "%s", err);
+        cr_assert_str_eq(o.target, "42");
+        cr_assert(o.ns_wanted[NS_NET]);
+        cr_assert_null(o.ns_source[NS_NET]);
+        cr_assert(o.ns_wanted[NS_UTS]);
+        cr_assert_str_eq(o.ns_source[NS_UTS], "/run/x");
+        cr_assert_not(o.ns_wanted[NS_PID]);
+        cr_assert_str_eq(o.argv[0], "ip");
+        cr_assert_str_eq(o.argv[1], "a");
+
+        /* -nu is -n -u, not "the net namespace in file u" */
+        cr_assert_eq(parse(&o, err, "-t", "1", "-nuT", NULL), 0, "%s", err);
+        cr_assert(o.ns_wanted[NS_NET] && o.ns_wanted[NS_UTS] && o.ns_wanted[NS_TIME]);
+        cr_assert_null(o.ns_source[NS_NET]);
+        cr_assert_null(o.argv);
+
+        /* a glued value that is not all flag letters is a source */
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n/run/netns/x", NULL), 0, "%s", err);
+        cr_assert_str_eq(o.ns_source[NS_NET], "/run/netns/x");
+
+        /* options stop at the program */
+        cr_assert_eq(parse(&o, err, "-t", "1", "-a", "ls", "-n", NULL), 0, "%s", err);
+        cr_assert(o.all);
+        cr_assert_not(o.ns_wanted[NS_NET]);
+        cr_assert_str_eq(o.argv[1], "-n");
+}
+
+Test(cli, ids)
+{
+        struct options o;
+        char err[CLI_ERROR_MAX];
+
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "-S", "1", "-G", "follow", NULL), 0, "%s", err);
+        cr_assert(o.uid_set && !o.uid_follow);
+        cr_assert_eq(o.uid, 1);
+        cr_assert(o.gid_set && o.gid_follow);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "-S", "-1", NULL), -EINVAL);
+        cr_assert(strstr(err, "setuid"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "-S", "4294967295", NULL), -EINVAL);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "-S", "0", "--preserve-credentials", NULL), -EINVAL);
+}
+
+Test(cli, errors_name_the_problem)
+{
+        struct options o;
+        char err[CLI_ERROR_MAX];
+
+        cr_assert_eq(parse(&o, err, "-n", NULL), 0, "a namespace without -t is checked later");
+        cr_assert_eq(parse(&o, err, NULL), -EINVAL);
+        cr_assert(strstr(err, "no target"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-t", "1", NULL), -EINVAL);
+        cr_assert(strstr(err, "nothing to enter"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-x", NULL), -EINVAL);
+        cr_assert(strstr(err, "-x"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-t", "1", "--bogus", NULL), -EINVAL);
+        cr_assert(strstr(err, "--bogus"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-t", NULL), -EINVAL);
+        cr_assert(strstr(err, "needs a value"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-t", "2", "-n", NULL), -EINVAL);
+        cr_assert_eq(parse(&o, err, "-t", "1", "--env-mode=bogus", "-n", NULL), -EINVAL);
+        cr_assert(strstr(err, "bogus"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-a", NULL), -EINVAL);
+        cr_assert_eq(parse(&o, err, "--net=", NULL), -EINVAL);
+        cr_assert_eq(parse(&o, err, "-h", NULL), 0);
+        cr_assert_eq(o.action, ACTION_HELP);
+}
+
+Test(ns, table)
+{
+        int seen = 0;
+        for (int i = 0; i < _NS_MAX; i++) {
+                cr_assert_eq(ns_from_clone_flag(ns_table[i].clone_flag), i);
+                cr_assert_eq(seen & ns_table[i].clone_flag, 0);
+                seen |= ns_table[i].clone_flag;
+                cr_assert_eq(ns_table[i].children_only, ns_table[i].child_name != NULL);
+        }
+        cr_assert(ns_table[NS_PID].children_only && ns_table[NS_TIME].children_only);
+        cr_assert_eq(ns_from_clone_flag(0x1), -EINVAL);
+}
