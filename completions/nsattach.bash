@@ -156,8 +156,11 @@ _nsattach()
 
     # The value of the option in the previous word.
     if [[ -n $expect ]]; then
-        _nsattach_value "${expect: -1}" "$cur"
-        [[ $expect == --* ]] && _nsattach_value "$expect" "$cur"
+        if [[ $expect == --* ]]; then
+            _nsattach_value "$expect" "$cur"
+        else
+            _nsattach_value "-${expect: -1}" "$cur"
+        fi
         return 0
     fi
 

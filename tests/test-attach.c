@@ -70,7 +70,7 @@ static void run_with(enum runner how, pid_t target, const char *const *flags, in
 
         snprintf(pid, sizeof(pid), "%d", (int)target);
         if (how == NSATTACH_NO_PIDFD || how == NSATTACH_NO_MULTI_SETNS) {
-                argv[n++] = strdup(helper_path("sysfail"));
+                argv[n++] = (char *)helper_path("sysfail");
                 argv[n++] = how == NSATTACH_NO_PIDFD ? "--no-pidfd" : "--no-multi-setns";
                 argv[n++] = "--";
         }
@@ -301,4 +301,121 @@ Test(sources, ip_netns_file)
         cr_assert_str_eq(r.out, want);
         cr_assert_str_eq(ref.out, r.out, "nsenter agrees");
         cr_assert_str_eq(links.out, "lo\n", "interfaces: %s", links.out);
+}
+
+/*
+ * The owner of a rootless container: no privilege on the host, so the user
+ * namespace must be entered first, which is what grants the rest.
+ */
+#define NOBODY 65534
+
+static void check_as(enum runner how, struct target *t, const char *const *flags, int nflags, long uid)
+{
+        struct result r;
+        char want[1024], pid[16];
+        char *argv[32];
+        int n = 0;
+
+        expected_links(t->pid, flags, nflags, want, sizeof(want));
+        snprintf(pid, sizeof(pid), "%d", (int)t->pid);
+        if (how == NSATTACH_NO_PIDFD) {
+                argv[n++] = (char *)helper_path("sysfail");
+                argv[n++] = "--no-pidfd";
+                argv[n++] = "--";
+        }
+        argv[n++] = how == NSENTER ? "/usr/bin/nsenter" : (char *)nsattach_path();
+        argv[n++] = "-t";
+        argv[n++] = pid;
+        /* nsenter 2.38 fails on setgroups() where the owner set "deny", as a
+         * rootless runtime does; the links do not depend on credentials. */
+        if (how == NSENTER)
+                argv[n++] = "--preserve-credentials";
+        for (int f = 0; f < nflags; f++)
+                argv[n++] = (char *)flags[f];
+        argv[n++] = "--";
+        for (int i = 0; show_ns[i]; i++)
+                argv[n++] = show_ns[i];
+        argv[n] = NULL;
+        cr_assert_eq(run_as(argv, uid, &r), 0);
+        cr_assert_eq(r.code, 0, "%s as uid %ld: exit %d: %s", runner_names[how], uid, r.code, r.err);
+        cr_assert_str_eq(r.out, want, "%s as uid %ld:\ngot:\n%swant:\n%s", runner_names[how], uid, r.out, want);
+}
+
+Test(unprivileged, owner_enters_its_user_namespace_first, .timeout = 60)
+{
+        struct target t;
+        const char *const combos_u[][4] = { { "-U", "-n", "-u" }, { "-a" }, { "-U", "-p" }, { "-U", "-n", "-p", "-u" } };
+
+        require_root(); /* to make the unprivileged user's target and drop to it */
+        cr_assert_eq(target_start(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWPID, NOBODY, &t), 0,
+                     "cannot start an unprivileged target (user namespaces disabled?)");
+        for (size_t i = 0; i < sizeof(combos_u) / sizeof(combos_u[0]); i++) {
+                int n = combo_len(combos_u[i]);
+                check_as(NSATTACH, &t, combos_u[i], n, NOBODY);
+                check_as(NSATTACH_NO_PIDFD, &t, combos_u[i], n, NOBODY);
+                /* nsenter 2.38's -a also tries the namespaces it shares with the
+                 * target (cgroup, ipc, mnt...) and is refused them as non-root;
+                 * nsattach skips those, so -a works for a rootless owner. */
+                if (strcmp(combos_u[i][0], "-a") != 0)
+                        check_as(NSENTER, &t, combos_u[i], n, NOBODY);
+        }
+
+        /* and a user who does not own it gets one line and 125 */
+        struct result r;
+        char pid[16];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        char *argv[] = { (char *)nsattach_path(), "-t", pid, "-U", "-n", "--", "/bin/true", NULL };
+        cr_assert_eq(run_as(argv, 4242, &r), 0);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "permission denied"), "%s", r.err);
+        cr_assert_eq(count_lines(r.err), 1, "%s", r.err);
+        target_stop(&t);
+}
+
+/* The waiting nsattach stays non-dumpable (its /proc files are root's); the program is the user's. */
+Test(unprivileged, waiting_parent_is_not_dumpable, .timeout = 30)
+{
+        struct target t;
+        char pid[16], path[64];
+        struct stat st;
+        int out[2];
+
+        require_root();
+        cr_assert_eq(target_start(CLONE_NEWUSER | CLONE_NEWPID, NOBODY, &t), 0);
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+        pid_t p = fork();
+        if (p == 0) {
+                dup2(out[1], 1);
+                if (setresgid(NOBODY, NOBODY, NOBODY) < 0 || setresuid(NOBODY, NOBODY, NOBODY) < 0)
+                        _exit(99);
+                execl(nsattach_path(), "nsattach", "-t", pid, "-U", "-p", "--", "/bin/sh", "-c",
+                      "echo ready; exec sleep 30", (char *)NULL);
+                _exit(98);
+        }
+        close(out[1]);
+        char buf[16];
+        cr_assert_gt(read(out[0], buf, sizeof(buf)), 0);
+
+        /* A non-dumpable process's /proc files (not its directory, which always
+         * shows the euid) belong to root. */
+        snprintf(path, sizeof(path), "/proc/%d/environ", (int)p);
+        cr_assert_eq(stat(path, &st), 0);
+        cr_assert_eq(st.st_uid, 0, "the waiting nsattach (uid %d) is dumpable", NOBODY);
+
+        char children[64] = "";
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)p, (int)p);
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f);
+        cr_assert_not_null(fgets(children, sizeof(children), f));
+        fclose(f);
+        snprintf(path, sizeof(path), "/proc/%d/environ", atoi(children));
+        cr_assert_eq(stat(path, &st), 0);
+        cr_assert_eq(st.st_uid, NOBODY, "the program, after exec, is an ordinary process of its user");
+
+        kill(p, SIGTERM);
+        int status;
+        waitpid(p, &status, 0);
+        close(out[0]);
+        target_stop(&t);
 }

@@ -227,9 +227,8 @@ Test(fds, only_stdio_reaches_the_program)
         struct result r;
         char pid[16];
         snprintf(pid, sizeof(pid), "%d", (int)t.pid);
-        const char *fdlist = helper_path("fdlist");
         char fdl[4096];
-        strcpy(fdl, fdlist);
+        snprintf(fdl, sizeof(fdl), "%s", helper_path("fdlist"));
 
         /* leak fds without CLOEXEC, as a careless caller would */
         int a = open("/", O_RDONLY | O_DIRECTORY);
@@ -243,7 +242,7 @@ Test(fds, only_stdio_reaches_the_program)
                         char *argv[16];
                         int n = 0;
                         if (use_sysfail) { /* close_range() missing: the closefrom() fallback */
-                                argv[n++] = strdup(helper_path("sysfail"));
+                                argv[n++] = (char *)helper_path("sysfail");
                                 argv[n++] = "--no-close-range";
                                 argv[n++] = "--";
                         }

@@ -29,9 +29,12 @@ const char *nsattach_path(void)
 
 const char *helper_path(const char *name)
 {
-        static char buf[4096];
+        /* a few buffers, so that one argv can name several helpers */
+        static char bufs[4][4096];
+        static unsigned next;
+        char *buf = bufs[next++ % 4];
         const char *d = getenv("HELPERS_DIR");
-        snprintf(buf, sizeof(buf), "%s/%s", d ? d : "build/tests", name);
+        snprintf(buf, sizeof(bufs[0]), "%s/%s", d ? d : "build/tests", name);
         return buf;
 }
 
@@ -140,6 +143,8 @@ static void target_body(int flags, long uid, int ready_fd, int go_fd)
                         _exit(2);
                 /* As an exec'd rootless runtime would be: dumpable by its owner. */
                 prctl(PR_SET_DUMPABLE, 1);
+                /* the uid change cleared it */
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
         }
         if (flags & CLONE_NEWUSER) {
                 if (unshare(CLONE_NEWUSER) < 0)
