@@ -167,6 +167,24 @@ static int open_dir(int dirfd, const char *path, int *ret)
         return 0;
 }
 
+/* -r/-w: DIR as given (resolved now, in the caller's mount namespace), else the target's. */
+static int open_dir_option(struct plan *p, const char *opt, const char *dir, const char *proc_link,
+                           int *ret, char *err, size_t errlen)
+{
+        int r;
+
+        if (dir)
+                r = open_dir(AT_FDCWD, dir, ret);
+        else if (p->target.pid > 0)
+                r = open_dir(p->target.procfd, proc_link, ret);
+        else
+                return fail(err, errlen, -EINVAL, "--%s: no target: use -t or --%s=DIR", opt, opt);
+        if (r < 0)
+                return fail(err, errlen, r, "--%s%s%s: %s", opt, dir ? "=" : "", dir ? dir : "",
+                            strerror(-r));
+        return 0;
+}
+
 int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen)
 {
         struct statfs sfs;
@@ -241,28 +259,10 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                         p->must_fork = true;
         }
 
-        if (o->root_set) {
-                if (o->root)
-                        r = open_dir(AT_FDCWD, o->root, &p->root_fd);
-                else if (p->target.pid > 0)
-                        r = open_dir(p->target.procfd, "root", &p->root_fd);
-                else
-                        return fail(err, errlen, -EINVAL, "--root: no target: use -t or --root=DIR");
-                if (r < 0)
-                        return fail(err, errlen, r, "--root%s%s: %s", o->root ? "=" : "",
-                                    o->root ? o->root : "", strerror(-r));
-        }
-        if (o->wd_set) {
-                if (o->wd)
-                        r = open_dir(AT_FDCWD, o->wd, &p->wd_fd);
-                else if (p->target.pid > 0)
-                        r = open_dir(p->target.procfd, "cwd", &p->wd_fd);
-                else
-                        return fail(err, errlen, -EINVAL, "--wd: no target: use -t or --wd=DIR");
-                if (r < 0)
-                        return fail(err, errlen, r, "--wd%s%s: %s", o->wd ? "=" : "",
-                                    o->wd ? o->wd : "", strerror(-r));
-        }
+        if (o->root_set && (r = open_dir_option(p, "root", o->root, "root", &p->root_fd, err, errlen)) < 0)
+                return r;
+        if (o->wd_set && (r = open_dir_option(p, "wd", o->wd, "cwd", &p->wd_fd, err, errlen)) < 0)
+                return r;
         p->wdns = o->wdns;
 
         /* nsenter's credentials: joining a user namespace makes us its root,

@@ -61,8 +61,8 @@ enum runner { NSATTACH, NSENTER, NSATTACH_NO_PIDFD, NSATTACH_NO_MULTI_SETNS };
 static const char *const runner_names[] = { "nsattach", "nsenter", "nsattach without pidfd_open",
                                             "nsattach without setns(pidfd, mask)" };
 
-static void run_with(enum runner how, pid_t target, const char *const *flags, int nflags,
-                     char *const *prog, struct result *r)
+static void run_with_as(enum runner how, pid_t target, const char *const *flags, int nflags,
+                        char *const *prog, long uid, struct result *r)
 {
         char *argv[64];
         char pid[16];
@@ -79,18 +79,28 @@ static void run_with(enum runner how, pid_t target, const char *const *flags, in
                 argv[n++] = "-t";
                 argv[n++] = pid;
         }
+        /* nsenter 2.38 fails on setgroups() where the owner set "deny", as a
+         * rootless runtime does; the links do not depend on credentials. */
+        if (how == NSENTER && uid >= 0)
+                argv[n++] = "--preserve-credentials";
         for (int f = 0; f < nflags; f++)
                 argv[n++] = (char *)flags[f];
         argv[n++] = "--";
         for (int i = 0; prog[i]; i++)
                 argv[n++] = prog[i];
         argv[n] = NULL;
-        cr_assert_eq(run(argv, r), 0);
+        cr_assert_eq(run_as(argv, uid, r), 0);
+}
+
+static void run_with(enum runner how, pid_t target, const char *const *flags, int nflags,
+                     char *const *prog, struct result *r)
+{
+        run_with_as(how, target, flags, nflags, prog, -1, r);
 }
 
 static char *const show_ns[] = { "/bin/sh", "-c", SHOW_NS, NULL };
 
-static void check(enum runner how, struct target *t, const char *const *flags, int nflags)
+static void check_as(enum runner how, struct target *t, const char *const *flags, int nflags, long uid)
 {
         struct result r;
         char want[1024], desc[128] = "";
@@ -100,9 +110,15 @@ static void check(enum runner how, struct target *t, const char *const *flags, i
                 strcat(desc, flags[f]);
         }
         expected_links(t->pid, flags, nflags, want, sizeof(want));
-        run_with(how, t->pid, flags, nflags, show_ns, &r);
-        cr_assert_eq(r.code, 0, "%s%s: exit %d: %s", runner_names[how], desc, r.code, r.err);
-        cr_assert_str_eq(r.out, want, "%s%s:\ngot:\n%swant:\n%s", runner_names[how], desc, r.out, want);
+        run_with_as(how, t->pid, flags, nflags, show_ns, uid, &r);
+        cr_assert_eq(r.code, 0, "%s%s as uid %ld: exit %d: %s", runner_names[how], desc, uid, r.code, r.err);
+        cr_assert_str_eq(r.out, want, "%s%s as uid %ld:\ngot:\n%swant:\n%s", runner_names[how], desc, uid,
+                         r.out, want);
+}
+
+static void check(enum runner how, struct target *t, const char *const *flags, int nflags)
+{
+        check_as(how, t, flags, nflags, -1);
 }
 
 static const char *const combos[][4] = {
@@ -308,38 +324,6 @@ Test(sources, ip_netns_file)
  * namespace must be entered first, which is what grants the rest.
  */
 #define NOBODY 65534
-
-static void check_as(enum runner how, struct target *t, const char *const *flags, int nflags, long uid)
-{
-        struct result r;
-        char want[1024], pid[16];
-        char *argv[32];
-        int n = 0;
-
-        expected_links(t->pid, flags, nflags, want, sizeof(want));
-        snprintf(pid, sizeof(pid), "%d", (int)t->pid);
-        if (how == NSATTACH_NO_PIDFD) {
-                argv[n++] = (char *)helper_path("sysfail");
-                argv[n++] = "--no-pidfd";
-                argv[n++] = "--";
-        }
-        argv[n++] = how == NSENTER ? "/usr/bin/nsenter" : (char *)nsattach_path();
-        argv[n++] = "-t";
-        argv[n++] = pid;
-        /* nsenter 2.38 fails on setgroups() where the owner set "deny", as a
-         * rootless runtime does; the links do not depend on credentials. */
-        if (how == NSENTER)
-                argv[n++] = "--preserve-credentials";
-        for (int f = 0; f < nflags; f++)
-                argv[n++] = (char *)flags[f];
-        argv[n++] = "--";
-        for (int i = 0; show_ns[i]; i++)
-                argv[n++] = show_ns[i];
-        argv[n] = NULL;
-        cr_assert_eq(run_as(argv, uid, &r), 0);
-        cr_assert_eq(r.code, 0, "%s as uid %ld: exit %d: %s", runner_names[how], uid, r.code, r.err);
-        cr_assert_str_eq(r.out, want, "%s as uid %ld:\ngot:\n%swant:\n%s", runner_names[how], uid, r.out, want);
-}
 
 Test(unprivileged, owner_enters_its_user_namespace_first, .timeout = 60)
 {
