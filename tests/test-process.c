@@ -90,6 +90,26 @@ Test(status, missing_and_not_executable)
         unlink(plain);
 }
 
+/* No program: the caller's $SHELL, else /bin/sh. */
+Test(status, default_program_is_the_shell)
+{
+        struct result r;
+        char pid[16], fdl[4096];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        snprintf(fdl, sizeof(fdl), "%s", helper_path("fdlist"));
+        char *argv[] = { (char *)nsattach_path(), "-t", pid, "-p", NULL };
+
+        setenv("SHELL", fdl, 1); /* a "shell" that says it ran */
+        cr_assert_eq(run(argv, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "0 1 2\n", "$SHELL was not run: %s", r.out);
+
+        unsetenv("SHELL"); /* /bin/sh, reading an empty stdin */
+        cr_assert_eq(run(argv, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_empty(r.err);
+}
+
 Test(status, bad_targets_one_line_125)
 {
         struct result r;
@@ -165,8 +185,8 @@ TestSuite(signals, .init = setup, .fini = teardown);
 
 Test(signals, forwarded_to_the_program)
 {
-        const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT };
-        const char *names[] = { "INT", "TERM", "HUP", "USR1", "USR2", "QUIT" };
+        const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGWINCH };
+        const char *names[] = { "INT", "TERM", "HUP", "USR1", "USR2", "QUIT", "WINCH" };
         for (int i = 0; i < 2; i++)
                 for (size_t s = 0; s < sizeof(sigs) / sizeof(sigs[0]); s++) {
                         char script[256], out[256];
