@@ -50,3 +50,13 @@ static inline int sys_close_range(unsigned int first, unsigned int last, unsigne
 {
         return (int)syscall(__NR_close_range, first, last, flags);
 }
+
+#include <linux/openat2.h> /* struct open_how, RESOLVE_* (Linux 5.6 headers) */
+#ifndef __NR_openat2
+#define __NR_openat2 437
+#endif
+
+static inline int sys_openat2(int dirfd, const char *path, struct open_how *how, size_t size)
+{
+        return (int)syscall(__NR_openat2, dirfd, path, how, size);
+}

@@ -93,6 +93,9 @@ int target_check(const struct target *t); /* 0 while it is the same live process
 void target_done(struct target *t);
 int parse_stat_starttime(const char *stat, uint64_t *ret_start, char *ret_state);
 
+enum { VIEW_ETC_RESOLV, VIEW_ETC_HOSTS, VIEW_ETC_HOSTNAME, VIEW_ETC_MAX };
+extern const char *const view_etc_names[VIEW_ETC_MAX];
+
 /* One namespace to enter, opened before the first setns(). */
 struct ns_slot {
         bool enter;
@@ -110,6 +113,10 @@ struct plan {
         int wd_fd;       /* -w */
         const char *wdns; /* -W: resolved after entering */
         bool must_fork;
+        bool pid_view; /* a /proc of the target's pid namespace (SPEC 5.1) */
+        bool net_view; /* a /sys of its network namespace, its /etc files (SPEC 5.2) */
+        char *etc[VIEW_ETC_MAX]; /* the container's, read before entering; NULL: absent */
+        size_t etc_len[VIEW_ETC_MAX];
         uid_t uid;
         gid_t gid;
         bool force_uid, force_gid;
@@ -134,6 +141,10 @@ int env_build(enum env_mode mode, char **caller_env, const char *target_environ,
               char ***ret);
 bool env_is_socket_var(const char *entry);
 void strv_free(char **v);
+
+/* view.c */
+int view_read_container_file(int rootfd, const char *path, char **ret, size_t *ret_len);
+int view_setup(const struct plan *p, const char **ret_step);
 
 /* spawn.c */
 int spawn_and_wait(struct plan *p, char **argv, int *ret_status);

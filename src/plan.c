@@ -167,6 +167,77 @@ static int open_dir(int dirfd, const char *path, int *ret)
         return 0;
 }
 
+/* "CapPrm:\t000001ffffffffff" */
+static int status_caps(int dirfd, const char *path, const char *key, uint64_t *ret)
+{
+        _cleanup_free_ char *buf = NULL;
+        int r = read_file_at(dirfd, path, &buf, NULL);
+
+        if (r < 0)
+                return r;
+        const char *line = strstr(buf, key);
+        if (!line)
+                return -EIO;
+        unsigned long long v;
+        if (sscanf(line + strlen(key), ":\t%llx", &v) != 1)
+                return -EIO;
+        *ret = v;
+        return 0;
+}
+
+/*
+ * A pid view puts a host program, with the caller's privileges, where the
+ * container's processes can see it.  That is safe only while they cannot reach
+ * it: they must lack CAP_SYS_PTRACE and some capability we hold, and must not
+ * share the host's pid namespace (SECURITY.md, T2).  Capabilities of a process
+ * in another user namespace give it nothing over ours.
+ */
+static int pid_view_allowed(const struct options *o, struct plan *p, char *err, size_t errlen)
+{
+        struct stat own, theirs;
+        uint64_t t_eff, t_prm, our_prm;
+        int r;
+
+        if (!p->ns[NS_PID].via_target)
+                return fail(err, errlen, -EPERM,
+                            "--pid=%s: a pid view needs the pid namespace of the target itself "
+                            "(its capabilities decide whether the view is safe)", o->ns_source[NS_PID]);
+        if (fstatat(p->proc_dirfd, "self/ns/user", &own, 0) < 0 ||
+            fstatat(p->target.procfd, "ns/user", &theirs, 0) < 0)
+                return fail(err, errlen, -errno, "%s: user namespace: %s", o->target, strerror(errno));
+        if (own.st_ino != theirs.st_ino || own.st_dev != theirs.st_dev)
+                return 0;
+        if ((r = status_caps(p->target.procfd, "status", "CapEff", &t_eff)) < 0 ||
+            (r = status_caps(p->target.procfd, "status", "CapPrm", &t_prm)) < 0 ||
+            (r = status_caps(p->proc_dirfd, "self/status", "CapPrm", &our_prm)) < 0)
+                return fail(err, errlen, r, "%s: capabilities: %s", o->target, strerror(-r));
+        if (t_eff & (UINT64_C(1) << 19 /* CAP_SYS_PTRACE */))
+                return fail(err, errlen, -EPERM,
+                            "%s holds CAP_SYS_PTRACE: it could trace a host program in its pid "
+                            "namespace; refusing the pid view (-n and the other views still work)",
+                            o->target);
+        if ((our_prm & ~t_prm) == 0)
+                return fail(err, errlen, -EPERM,
+                            "%s has every capability we have: a host program in its pid namespace "
+                            "would be within its reach; refusing the pid view", o->target);
+        return 0;
+}
+
+static void read_etc_files(struct plan *p)
+{
+        _cleanup_close_ int rootfd = openat(p->target.procfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        if (rootfd < 0)
+                return;
+        for (int i = 0; i < VIEW_ETC_MAX; i++) {
+                char path[64];
+                snprintf(path, sizeof(path), "/etc/%s", view_etc_names[i]);
+                /* Absent, not a regular file, too large: the host's stays visible. */
+                if (view_read_container_file(rootfd, path, &p->etc[i], &p->etc_len[i]) < 0)
+                        p->etc[i] = NULL;
+        }
+}
+
 /* -r/-w: DIR as given (resolved now, in the caller's mount namespace), else the target's. */
 static int open_dir_option(struct plan *p, const char *opt, const char *dir, const char *proc_link,
                            int *ret, char *err, size_t errlen)
@@ -259,6 +330,28 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                         p->must_fork = true;
         }
 
+        /*
+         * Views (SPEC 5): a host program that neither enters the target's mount
+         * namespace nor its user namespace sees the target's processes and network
+         * through a private mount namespace.  (Entering the user namespace makes
+         * the program the container's; that is the mount view's business.)
+         */
+        bool host_view = !p->ns[NS_MNT].enter && !p->ns[NS_USER].enter && !o->ns_wanted[NS_MNT] &&
+                         !o->ns_wanted[NS_USER];
+        if (host_view && o->ns_wanted[NS_PID] && !o->no_fork) {
+                if (!p->ns[NS_PID].enter && p->target.pid > 0 && !o->ns_source[NS_PID])
+                        return fail(err, errlen, -EPERM,
+                                    "%s shares our pid namespace: a host program in it would be "
+                                    "within the target's reach; refusing the pid view (use ps on the host)",
+                                    o->target);
+                p->pid_view = p->ns[NS_PID].enter;
+                if (p->pid_view && (r = pid_view_allowed(o, p, err, errlen)) < 0)
+                        return r;
+        }
+        p->net_view = host_view && p->ns[NS_NET].enter;
+        if (p->net_view && p->ns[NS_NET].via_target)
+                read_etc_files(p);
+
         if (o->root_set && (r = open_dir_option(p, "root", o->root, "root", &p->root_fd, err, errlen)) < 0)
                 return r;
         if (o->wd_set && (r = open_dir_option(p, "wd", o->wd, "cwd", &p->wd_fd, err, errlen)) < 0)
@@ -331,4 +424,8 @@ void plan_done(struct plan *p)
         p->wd_fd = safe_close(p->wd_fd);
         strv_free(p->envp);
         p->envp = NULL;
+        for (int i = 0; i < VIEW_ETC_MAX; i++) {
+                free(p->etc[i]);
+                p->etc[i] = NULL;
+        }
 }

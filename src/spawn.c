@@ -34,8 +34,14 @@ static int close_above_stderr(void)
 
 _Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd)
 {
+        const char *step = NULL;
         int r;
 
+        r = view_setup(p, &step);
+        if (r < 0) {
+                child_fail(step, -r);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
         if (p->root_fd >= 0) {
                 if (fchdir(p->root_fd) < 0 || chroot(".") < 0) {
                         child_fail("--root", errno);

@@ -12,6 +12,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -129,6 +131,16 @@ static int write_file(const char *path, const char *s)
         return r;
 }
 
+/* As a container would be: docker's default capabilities, not all of root's. */
+static void drop_to_container_caps(void)
+{
+        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+        struct __user_cap_data_struct d[2] = { { 0 } };
+        d[0].effective = d[0].permitted = 0xa80425fbU;
+        if (syscall(SYS_capset, &h, d) < 0)
+                _exit(11);
+}
+
 static void target_body(int flags, long uid, int ready_fd, int go_fd)
 {
         char c;
@@ -171,6 +183,7 @@ static void target_body(int flags, long uid, int ready_fd, int go_fd)
                 sethostname("nsattach-target", 15);
         if (flags & CLONE_NEWNS)
                 mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+        bool container_caps = uid < 0 && !(flags & CLONE_NEWUSER);
         if (flags & (CLONE_NEWPID | CLONE_NEWTIME)) {
                 if (unshare(flags & (CLONE_NEWPID | CLONE_NEWTIME)) < 0)
                         _exit(7);
@@ -179,6 +192,8 @@ static void target_body(int flags, long uid, int ready_fd, int go_fd)
                         _exit(8);
                 if (child == 0) {
                         prctl(PR_SET_PDEATHSIG, SIGKILL);
+                        if (container_caps)
+                                drop_to_container_caps();
                         for (;;)
                                 pause();
                 }
@@ -186,6 +201,8 @@ static void target_body(int flags, long uid, int ready_fd, int go_fd)
                 waitpid(child, NULL, 0);
                 _exit(0);
         }
+        if (container_caps)
+                drop_to_container_caps();
         dprintf(ready_fd, "p%d\n", (int)getpid());
         for (;;)
                 pause();

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Views (SPEC section 5): the private mount namespace in which a host program
+ * sees the target's world.  A pid view mounts a /proc of the target's pid
+ * namespace over a read-only host; a net view mounts a /sys of its network
+ * namespace and binds its resolv.conf, hosts and hostname over the host's.
+ * Everything is mounted in a namespace of the program's own, so nothing
+ * appears in the container or on the host.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "missing.h"
+#include "nsattach.h"
+#include "util.h"
+
+#define CONTAINER_FILE_MAX (64 * 1024)
+
+const char *const view_etc_names[VIEW_ETC_MAX] = { "resolv.conf", "hosts", "hostname" };
+
+/*
+ * A small regular file of the container, resolved inside its root: symlinks
+ * and ".." cannot leave it, magic links are refused (docker CVE-2018-15664),
+ * and FIFOs and devices are never opened (an O_PATH look first).
+ */
+int view_read_container_file(int rootfd, const char *path, char **ret, size_t *ret_len)
+{
+        struct open_how how = { .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+        struct stat st, st2;
+        int fd = -EBADF;
+
+        for (int attempt = 0; attempt < 8; attempt++) {
+                how.flags = O_PATH | O_CLOEXEC;
+                fd = sys_openat2(rootfd, path, &how, sizeof(how));
+                if (fd >= 0 || errno != EAGAIN) /* EAGAIN: a rename raced the lookup */
+                        break;
+        }
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0) {
+                int r = -errno;
+                safe_close(fd);
+                return r;
+        }
+        safe_close(fd);
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        if (st.st_size > CONTAINER_FILE_MAX)
+                return -EFBIG;
+
+        how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+        _cleanup_close_ int rfd = sys_openat2(rootfd, path, &how, sizeof(how));
+        if (rfd < 0)
+                return -errno;
+        /* the same file as looked at, not one swapped in since */
+        if (fstat(rfd, &st2) < 0)
+                return -errno;
+        if (st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || !S_ISREG(st2.st_mode))
+                return -EAGAIN;
+
+        char *buf = malloc(CONTAINER_FILE_MAX + 1);
+        size_t len = 0;
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k = read(rfd, buf + len, CONTAINER_FILE_MAX - len);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0) {
+                        int r = -errno;
+                        free(buf);
+                        return r;
+                }
+                if (k == 0 || len + (size_t)k >= CONTAINER_FILE_MAX) {
+                        len += (size_t)(k > 0 ? k : 0);
+                        break;
+                }
+                len += (size_t)k;
+        }
+        buf[len] = '\0';
+        *ret = buf;
+        *ret_len = len;
+        return 0;
+}
+
+static int mount_fresh(const char *type, const char *where, unsigned long flags)
+{
+        /* Detach what is there first, so the host's submounts (binfmt_misc,
+         * cgroups...) do not show through under the new one. */
+        umount2(where, MNT_DETACH);
+        if (mount(type, where, type, flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+                return -errno;
+        return 0;
+}
+
+/*
+ * The container's resolv.conf, hosts and hostname, read on the host before
+ * entering, become read-only files bound over the host's.  They live on a
+ * detached tmpfs: a file of the container's mount namespace cannot be bound
+ * into another one, a file of a mount we created and hold detached can.
+ */
+static int bind_etc_files(const struct plan *p)
+{
+        _cleanup_close_ int fs = -EBADF, mnt = -EBADF;
+        bool any = false;
+
+        for (int i = 0; i < VIEW_ETC_MAX; i++)
+                any = any || p->etc[i];
+        if (!any)
+                return 0;
+
+        fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return -errno;
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "size", "256k", 0) < 0 ||
+            fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+            fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        if (mnt < 0)
+                return -errno;
+
+        for (int i = 0; i < VIEW_ETC_MAX; i++) {
+                char host_path[64];
+                struct stat st;
+
+                if (!p->etc[i])
+                        continue;
+                snprintf(host_path, sizeof(host_path), "/etc/%s", view_etc_names[i]);
+                if (stat(host_path, &st) < 0 || !S_ISREG(st.st_mode))
+                        continue; /* nothing to cover on this host */
+
+                _cleanup_close_ int f = openat(mnt, view_etc_names[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                                               0644);
+                if (f < 0)
+                        return -errno;
+                int r = write_all(f, p->etc[i], p->etc_len[i]);
+                if (r < 0)
+                        return r;
+
+                _cleanup_close_ int tree = open_tree(mnt, view_etc_names[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                if (tree < 0)
+                        return -errno;
+                struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+                if (mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
+                    move_mount(tree, "", AT_FDCWD, host_path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
+int view_setup(const struct plan *p, const char **ret_step)
+{
+        int r;
+
+        if (!p->pid_view && !p->net_view)
+                return 0;
+
+        *ret_step = "private mount namespace";
+        if (unshare(CLONE_NEWNS) < 0)
+                return -errno;
+        /* Private: nothing mounted here reaches the host, nothing of the host's
+         * later mounts matters here. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return -errno;
+
+        if (p->pid_view) {
+                /* A host program inside the target's pid namespace: whatever it
+                 * could write on the host, a process of the container that reaches
+                 * it could too.  Fail closed where the kernel cannot do it. */
+                *ret_step = "read-only host file system";
+                struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+                if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+                        return -errno;
+                /* proc shows the pid namespace of the process that mounts it: ours
+                 * now, the target's. */
+                *ret_step = "/proc of the target's pid namespace";
+                if ((r = mount_fresh("proc", "/proc", 0)) < 0)
+                        return r;
+        }
+        if (p->net_view) {
+                /* sysfs shows the network namespace of the process that mounts it. */
+                *ret_step = "/sys of the target's network namespace";
+                if ((r = mount_fresh("sysfs", "/sys", MS_RDONLY)) < 0)
+                        return r;
+                *ret_step = "the target's /etc/resolv.conf, hosts and hostname";
+                if ((r = bind_etc_files(p)) < 0)
+                        return r;
+        }
+        return 0;
+}
