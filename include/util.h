@@ -57,5 +57,10 @@ int parse_id(const char *s, uint32_t *ret); /* uid/gid: 0..2^32-2, (uid_t)-1 is 
 
 /* Read a whole small file relative to dirfd into a NUL-terminated buffer. */
 int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len);
+/* Every fd from 3 up close-on-exec, found without /proc where the kernel can. */
+int fds_cloexec_from_3(int proc_dirfd);
+/* Close every fd from 3 up, without trusting whatever /proc is now mounted. */
+void close_from_3(void);
+
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

@@ -221,7 +221,12 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         opterr = 0;
         while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
                 if (c == '?') {
-                        if (optopt && optopt < 0x100)
+                        const char *bad = argv[optind - 1];
+                        /* glibc reports "--all=1" through optopt as if it were "-a" */
+                        if (strncmp(bad, "--", 2) == 0 && strchr(bad, '='))
+                                return fail(err, errlen, "option '%.*s' takes no value", (int)strcspn(bad, "="),
+                                            bad);
+                        if (optopt && optopt < 0x100 && strncmp(bad, "--", 2) != 0)
                                 return fail(err, errlen, "unknown option '-%c' (see --help)", optopt);
                         return fail(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
                 }

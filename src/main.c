@@ -57,6 +57,10 @@ int main(int argc, char **argv)
 
         if (plan_build(&o, &p, err, sizeof(err)) < 0)
                 die(err);
+        /* What the caller leaked to us must not reach the program (runc
+         * CVE-2024-21626): close-on-exec now, while /proc is still the host's. */
+        if (fds_cloexec_from_3(p.proc_dirfd) < 0)
+                die("marking inherited file descriptors close-on-exec failed");
 
         /* ---- point of no return: everything is open and the target verified ---- */
         r = ns_enter(&p, &failed);

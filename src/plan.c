@@ -195,7 +195,7 @@ static int status_caps(int dirfd, const char *path, const char *key, uint64_t *r
 static int pid_view_allowed(const struct options *o, struct plan *p, char *err, size_t errlen)
 {
         struct stat own, theirs;
-        uint64_t t_eff, t_prm, our_prm;
+        uint64_t t_bnd, our_prm;
         int r;
 
         if (!p->ns[NS_PID].via_target)
@@ -207,18 +207,19 @@ static int pid_view_allowed(const struct options *o, struct plan *p, char *err, 
                 return fail(err, errlen, -errno, "%s: user namespace: %s", o->target, strerror(errno));
         if (own.st_ino != theirs.st_ino || own.st_dev != theirs.st_dev)
                 return 0;
-        if ((r = status_caps(p->target.procfd, "status", "CapEff", &t_eff)) < 0 ||
-            (r = status_caps(p->target.procfd, "status", "CapPrm", &t_prm)) < 0 ||
+        /* The bounding set, not the current sets: any process of the container that
+         * runs as its root (a setuid binary, an exec'd helper) can have all of it. */
+        if ((r = status_caps(p->target.procfd, "status", "CapBnd", &t_bnd)) < 0 ||
             (r = status_caps(p->proc_dirfd, "self/status", "CapPrm", &our_prm)) < 0)
                 return fail(err, errlen, r, "%s: capabilities: %s", o->target, strerror(-r));
-        if (t_eff & (UINT64_C(1) << 19 /* CAP_SYS_PTRACE */))
+        if (t_bnd & (UINT64_C(1) << 19 /* CAP_SYS_PTRACE */))
                 return fail(err, errlen, -EPERM,
-                            "%s holds CAP_SYS_PTRACE: it could trace a host program in its pid "
+                            "%s can hold CAP_SYS_PTRACE: it could trace a host program in its pid "
                             "namespace; refusing the pid view (-n and the other views still work)",
                             o->target);
-        if ((our_prm & ~t_prm) == 0)
+        if ((our_prm & ~t_bnd) == 0)
                 return fail(err, errlen, -EPERM,
-                            "%s has every capability we have: a host program in its pid namespace "
+                            "%s can hold every capability we have: a host program in its pid namespace "
                             "would be within its reach; refusing the pid view", o->target);
         return 0;
 }
@@ -271,6 +272,14 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 return fail(err, errlen, -errno, "/proc: %s", strerror(errno));
         if (fstatfs(p->proc_dirfd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
                 return fail(err, errlen, -ENOTTY, "/proc is not a procfs mount");
+        /* PIDs are numbers of the pid namespace /proc was mounted for; if that is
+         * not ours, pidfd_open(N) and /proc/N are two different processes. */
+        char self[32], want[32];
+        ssize_t k = readlinkat(p->proc_dirfd, "self", self, sizeof(self) - 1);
+        snprintf(want, sizeof(want), "%d", (int)getpid());
+        if (k <= 0 || (self[k] = '\0', strcmp(self, want) != 0))
+                return fail(err, errlen, -EXDEV,
+                            "/proc belongs to another pid namespace: its PIDs are not ours");
 
         if (o->target) {
                 pid_t pid;

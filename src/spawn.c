@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <unistd.h> /* libbsd-overlay: closefrom() */
+#include <unistd.h>
 
 #include "missing.h"
 #include "nsattach.h"
@@ -23,16 +23,7 @@ static void child_fail(const char *what, int err)
         fprintf(stderr, "nsattach: %s: %s\n", what, strerror(err));
 }
 
-static int close_above_stderr(void)
-{
-        if (sys_close_range(3, ~0U, 0) == 0)
-                return 0;
-        /* ENOSYS before Linux 5.9: libbsd's closefrom() walks /proc/self/fd. */
-        closefrom(3);
-        return 0;
-}
-
-_Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd)
+_Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_fd)
 {
         const char *step = NULL;
         int r;
@@ -70,16 +61,18 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd)
         }
 
         /* After the credential change, which clears it (prctl(2)); and only now
-         * is it safe to check that the parent did not die before it was set. */
-        if (parent_pidfd >= 0) {
-                struct pollfd pfd = { .fd = parent_pidfd, .events = POLLIN };
+         * is it safe to check that the parent did not die before it was set:
+         * its end of the pipe closes when it dies.  (getppid() cannot tell: it
+         * is 0 for a parent outside our pid namespace.) */
+        if (parent_alive_fd >= 0) {
+                struct pollfd pfd = { .fd = parent_alive_fd, .events = POLLIN };
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ||
-                    (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN)))
+                    (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLIN))))
                         _exit(NSATTACH_EXIT_FAILURE);
         }
 
         environ = p->envp;
-        close_above_stderr();
+        close_from_3();
         execvp(argv[0], argv);
 
         int e = errno;
@@ -97,6 +90,18 @@ int exit_code_from_status(int status, int *ret_signal)
                 return 128 + WTERMSIG(status);
         }
         return NSATTACH_EXIT_FAILURE;
+}
+
+/* Are we the foreground job of our controlling terminal?  Asked through the fds
+ * we were given: a path such as /dev/tty would resolve in the target's files. */
+static bool in_foreground(void)
+{
+        for (int fd = 0; fd < 3; fd++) {
+                pid_t fg = tcgetpgrp(fd);
+                if (fg > 0)
+                        return fg == getpgrp();
+        }
+        return false;
 }
 
 /* Returns 0 and the child's wait status, or -errno. */
@@ -128,7 +133,12 @@ static int wait_loop(pid_t child, const sigset_t *set, int *ret_status)
                                 }
                                 /* The program stopped: stop with it so the shell's job
                                  * control sees the job stopped, and wake it when we are
-                                 * woken (what nsenter and unshare do). */
+                                 * woken (what nsenter and unshare do) -- but only for the
+                                 * terminal's job control.  The container can stop the
+                                 * program too, and must not be able to leave us stopped
+                                 * with nobody to wake us. */
+                                if (!in_foreground())
+                                        continue;
                                 raise(SIGSTOP);
                                 kill(child, SIGCONT);
                         }
@@ -149,7 +159,7 @@ static int wait_loop(pid_t child, const sigset_t *set, int *ret_status)
 int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
 {
         sigset_t set, old;
-        _cleanup_close_ int parent_pidfd = -EBADF;
+        int alive[2]; /* the program's read end sees POLLHUP once we are gone */
         enum ns_type failed;
         pid_t child;
         int r;
@@ -165,15 +175,22 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
         if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
                 return -errno;
 
-        parent_pidfd = sys_pidfd_open(getpid(), 0);
-
-        child = fork();
-        if (child < 0) {
+        if (pipe2(alive, O_CLOEXEC) < 0) {
                 r = -errno;
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 return r;
         }
+
+        child = fork();
+        if (child < 0) {
+                r = -errno;
+                safe_close(alive[0]);
+                safe_close(alive[1]);
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                return r;
+        }
         if (child == 0) {
+                safe_close(alive[1]);
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 /* pid and time namespaces apply from this process on: check them. */
                 r = ns_verify(p, true, &failed);
@@ -182,11 +199,11 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
                                 ns_table[failed].name, strerror(-r));
                         _exit(NSATTACH_EXIT_FAILURE);
                 }
-                exec_program(p, argv, parent_pidfd);
+                exec_program(p, argv, alive[0]);
         }
 
         /* The parent only waits: it keeps no handle on the target's world. */
-        parent_pidfd = safe_close(parent_pidfd);
+        safe_close(alive[0]); /* alive[1] stays open for as long as we live */
         struct target keep = p->target;
         p->target = (struct target)TARGET_INIT;
         plan_done(p);

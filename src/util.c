@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/resource.h>
+
+#include "missing.h"
 
 #include "util.h"
 
@@ -109,4 +113,47 @@ int write_all(int fd, const void *buf, size_t len)
                 len -= (size_t)k;
         }
         return 0;
+}
+
+int fds_cloexec_from_3(int proc_dirfd)
+{
+        if (sys_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+                return 0;
+        /* Before Linux 5.11: walk our fds in the host's /proc, while it is still
+         * the host's (called before entering any namespace). */
+        int dfd = openat(proc_dirfd, "self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0)
+                return -errno;
+        DIR *d = fdopendir(dfd);
+        if (!d) {
+                int r = -errno;
+                safe_close(dfd);
+                return r;
+        }
+        for (struct dirent *e; (e = readdir(d));) {
+                uint64_t fd;
+                if (parse_uint(e->d_name, INT_MAX, &fd) < 0 || fd < 3 || (int)fd == dirfd(d))
+                        continue;
+                int flags = fcntl((int)fd, F_GETFD);
+                if (flags >= 0)
+                        fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC);
+        }
+        closedir(d);
+        return 0;
+}
+
+void close_from_3(void)
+{
+        if (sys_close_range(3, ~0U, 0) == 0)
+                return;
+        /*
+         * Before Linux 5.9.  Not closefrom(), which lists /proc/self/fd: after
+         * setns() that is the container's /proc, and a container can mount
+         * anything there.  Every fd is close-on-exec already (fds_cloexec_from_3);
+         * this makes them gone before exec as well.
+         */
+        struct rlimit rl;
+        int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
+        for (int fd = 3; fd < max; fd++)
+                close(fd);
 }

@@ -7,9 +7,12 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -110,6 +113,48 @@ Test(status, default_program_is_the_shell)
         cr_assert_str_empty(r.err);
 }
 
+/* If /proc is not of our pid namespace, PID N there is another process than our N. */
+Test(status, proc_of_another_pid_namespace_is_refused)
+{
+        struct result r;
+        char pid[16];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        cr_assert_eq(unshare(CLONE_NEWNS), 0);
+        cr_assert_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+        /* a process of a new pid namespace mounts its /proc into our mount
+         * namespace (a helper unshares, so that we and nsattach stay in ours) */
+        int done[2], ready[2];
+        cr_assert_eq(pipe2(done, O_CLOEXEC), 0);
+        cr_assert_eq(pipe2(ready, O_CLOEXEC), 0);
+        pid_t helper = fork();
+        if (helper == 0) {
+                close(done[1]); /* so that init sees EOF when the test closes its end */
+                if (unshare(CLONE_NEWPID) < 0)
+                        _exit(2);
+                pid_t init = fork();
+                if (init == 0) {
+                        char c;
+                        if (mount("proc", "/proc", "proc", 0, NULL) < 0 || write(ready[1], "r", 1) != 1)
+                                _exit(3);
+                        if (read(done[0], &c, 1) < 0)
+                                _exit(4);
+                        _exit(0);
+                }
+                waitpid(init, NULL, 0);
+                _exit(0);
+        }
+        char c;
+        close(ready[1]);
+        close(done[0]);
+        cr_assert_eq(read(ready[0], &c, 1), 1, "the other pid namespace's /proc was not mounted");
+        char *argv[] = { (char *)nsattach_path(), "-t", pid, "-n", "--", "/bin/true", NULL };
+        cr_assert_eq(run(argv, &r), 0);
+        close(done[1]);
+        waitpid(helper, NULL, 0);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "another pid namespace"), "%s", r.err);
+}
+
 Test(status, bad_targets_one_line_125)
 {
         struct result r;
@@ -202,18 +247,59 @@ Test(signals, forwarded_to_the_program)
                 }
 }
 
-Test(signals, stop_and_continue_are_mirrored)
+/* Without a terminal (as a container's SIGSTOP would be), nsattach must not stop with the program. */
+Test(signals, stop_by_another_is_not_mirrored)
 {
         char out[256];
         int fd, st;
-        /* the program stops itself; the waiting nsattach must stop too */
         pid_t p = start_bg("-p", "echo ready; kill -STOP $$; echo resumed", &fd);
-        cr_assert_eq(waitpid(p, &st, WUNTRACED), p);
-        cr_assert(WIFSTOPPED(st), "nsattach did not stop with its program");
-        kill(p, SIGCONT);
+        char path[64], kids[64] = "";
+        usleep(200000);
+        cr_assert_eq(waitpid(p, &st, WUNTRACED | WNOHANG), 0, "nsattach stopped with its program");
+        snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)p, (int)p);
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f);
+        cr_assert_not_null(fgets(kids, sizeof(kids), f));
+        fclose(f);
+        kill(atoi(kids), SIGCONT); /* whoever stopped it wakes it */
         int code = wait_code(p, fd, out, sizeof(out));
         cr_assert_eq(code, 0);
         cr_assert(strstr(out, "resumed"), "%s", out);
+}
+
+/* In the foreground of a terminal, job control sees nsattach stop with its program. */
+Test(signals, stop_on_a_terminal_is_mirrored)
+{
+        char pid[16], buf[512];
+        int st;
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        cr_assert_geq(master, 0);
+        cr_assert_eq(grantpt(master), 0);
+        cr_assert_eq(unlockpt(master), 0);
+        const char *slave = ptsname(master);
+        cr_assert_not_null(slave);
+        pid_t p = fork();
+        if (p == 0) {
+                setsid();
+                int s = open(slave, O_RDWR); /* the session's controlling terminal */
+                ioctl(s, TIOCSCTTY, 0);
+                dup2(s, 0);
+                dup2(s, 1);
+                dup2(s, 2);
+                execl(nsattach_path(), "nsattach", "-t", pid, "-p", "--", "/bin/sh", "-c",
+                      "echo ready; kill -STOP $$; echo resumed", (char *)NULL);
+                _exit(98);
+        }
+        cr_assert_eq(waitpid(p, &st, WUNTRACED), p);
+        cr_assert(WIFSTOPPED(st), "nsattach did not stop with its program (status %x)", st);
+        kill(p, SIGCONT);
+        cr_assert_eq(waitpid(p, &st, 0), p);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x", st);
+        ssize_t k = read(master, buf, sizeof(buf) - 1);
+        buf[k > 0 ? k : 0] = '\0';
+        cr_assert(strstr(buf, "resumed"), "%s", buf);
+        close(master);
 }
 
 Test(signals, program_dies_with_nsattach)
@@ -281,6 +367,46 @@ Test(fds, only_stdio_reaches_the_program)
         close(a);
         close(b);
         close(c);
+}
+
+/*
+ * A container that mounts its own /proc must not decide which fds are closed:
+ * with close_range() missing, the fallback may not list /proc/self/fd there.
+ */
+Test(fds, hostile_proc_does_not_hide_leaked_fds)
+{
+        struct result r;
+        char pid[16], fdl[4096];
+        snprintf(fdl, sizeof(fdl), "%s", helper_path("fdlist"));
+        int ready[2];
+        cr_assert_eq(pipe2(ready, O_CLOEXEC), 0);
+        pid_t holder = fork();
+        if (holder == 0) {
+                if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+                    mount("tmpfs", "/proc", "tmpfs", 0, "size=64k") < 0 || mkdir("/proc/self", 0755) < 0 ||
+                    mkdir("/proc/self/fd", 0755) < 0)
+                        _exit(2);
+                if (write(ready[1], "r", 1) != 1)
+                        _exit(3);
+                for (;;)
+                        pause();
+        }
+        char c;
+        close(ready[1]);
+        cr_assert_eq(read(ready[0], &c, 1), 1);
+        close(ready[0]);
+        snprintf(pid, sizeof(pid), "%d", (int)holder);
+        int a = open("/", O_RDONLY | O_DIRECTORY), b = dup2(a, 9);
+        cr_assert(a >= 3 && b == 9);
+        char *argv[] = { (char *)helper_path("sysfail"), "--no-close-range", "--", (char *)nsattach_path(),
+                         "-t", pid, "-m", "--", fdl, NULL };
+        cr_assert_eq(run(argv, &r), 0);
+        close(a);
+        close(b);
+        kill(holder, SIGKILL);
+        waitpid(holder, NULL, 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "0 1 2\n", "leaked into a container with a fake /proc: %s", r.out);
 }
 
 TestSuite(ids, .init = setup, .fini = teardown);

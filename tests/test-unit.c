@@ -224,6 +224,8 @@ Test(cli, errors_name_the_problem)
         cr_assert(strstr(err, "bogus"), "%s", err);
         cr_assert_eq(parse(&o, err, "-a", NULL), -EINVAL);
         cr_assert_eq(parse(&o, err, "--net=", NULL), -EINVAL);
+        cr_assert_eq(parse(&o, err, "-t", "1", "--all=1", NULL), -EINVAL);
+        cr_assert(strstr(err, "'--all' takes no value"), "%s", err);
         cr_assert_eq(parse(&o, err, "-h", NULL), 0);
         cr_assert_eq(o.action, ACTION_HELP);
 }

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -35,6 +36,7 @@ static void minictr_start(struct minictr *c, const char *caps)
         c->shim = fork();
         if (c->shim == 0) {
                 dup2(out[1], 1);
+                prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed test leaves no container behind */
                 if (caps)
                         setenv("MINICTR_CAPS", caps, 1);
                 execl(helper_path("minictr"), "minictr", c->root, "minictr-host", "198.51.100.20/24", (char *)NULL);
@@ -311,6 +313,43 @@ Test(refusal, target_capabilities_cover_ours)
         cr_assert_eq(r.code, 0, "%s", r.err);
         cr_assert_str_eq(r.out, "2\n");
         minictr_stop(&p);
+}
+
+/* Its current capabilities are not the limit: its root can have the whole bounding set. */
+Test(refusal, unprivileged_process_with_a_full_bounding_set)
+{
+        struct result r;
+        char pid[16];
+        int ready[2];
+        require_root();
+        cr_assert_eq(pipe2(ready, O_CLOEXEC), 0);
+        pid_t holder = fork();
+        if (holder == 0) {
+                if (unshare(CLONE_NEWPID | CLONE_NEWNET) < 0)
+                        _exit(2);
+                pid_t t = fork();
+                if (t == 0) {
+                        if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+                                _exit(3);
+                        for (;;)
+                                pause();
+                }
+                dprintf(ready[1], "%d\n", (int)t);
+                waitpid(t, NULL, 0);
+                _exit(0);
+        }
+        close(ready[1]);
+        char buf[32] = "";
+        cr_assert_gt(read(ready[0], buf, sizeof(buf) - 1), 0);
+        close(ready[0]);
+        pid_t t = atoi(buf);
+        snprintf(pid, sizeof(pid), "%d", (int)t);
+        char *argv[] = { (char *)nsattach_path(), "-t", pid, "-p", "--", "/bin/true", NULL };
+        cr_assert_eq(run(argv, &r), 0);
+        kill(t, SIGKILL);
+        waitpid(holder, NULL, 0);
+        cr_assert_eq(r.code, 125, "a uid-65534 process with CapEff 0 but a full bounding set got a pid view");
+        cr_assert(strstr(r.err, "CAP_SYS_PTRACE"), "%s", r.err);
 }
 
 Test(refusal, target_in_our_pid_namespace)

@@ -136,6 +136,10 @@ static void drop_to_container_caps(void)
 {
         struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
         struct __user_cap_data_struct d[2] = { { 0 } };
+        /* the bounding set first, while CAP_SETPCAP is still held */
+        for (int cap = 0; cap < 64; cap++)
+                if (!(0xa80425fbULL & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+                        _exit(12);
         d[0].effective = d[0].permitted = 0xa80425fbU;
         if (syscall(SYS_capset, &h, d) < 0)
                 _exit(11);
