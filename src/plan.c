@@ -226,6 +226,13 @@ static int pid_view_allowed(const struct options *o, struct plan *p, char *err, 
 
 static void read_etc_files(struct plan *p)
 {
+        struct stat own, theirs;
+
+        /* A target in our own mount namespace (ip netns, unshare -n) has our files. */
+        if (fstatat(p->proc_dirfd, "self/ns/mnt", &own, 0) == 0 &&
+            fstatat(p->target.procfd, "ns/mnt", &theirs, 0) == 0 && own.st_ino == theirs.st_ino &&
+            own.st_dev == theirs.st_dev)
+                return;
         _cleanup_close_ int rootfd = openat(p->target.procfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
         if (rootfd < 0)
