@@ -88,9 +88,9 @@ int view_read_container_file(int rootfd, const char *path, char **ret, size_t *r
 
 static int mount_fresh(const char *type, const char *where, unsigned long flags)
 {
-        /* Detach what is there first, so the host's submounts (binfmt_misc,
-         * cgroups...) do not show through under the new one. */
-        umount2(where, MNT_DETACH);
+        /* Mounted on top: path lookups end in the new mount, so the host's
+         * submounts below (binfmt_misc, cgroups...) are out of sight, and
+         * nothing needs detaching. */
         if (mount(type, where, type, flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
                 return -errno;
         return 0;
