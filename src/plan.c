@@ -117,26 +117,42 @@ static int open_source(const char *src, enum ns_type i, int proc_dirfd, struct n
         return 0;
 }
 
-/* "Uid:\treal\teffective\tsaved\tfs" → effective. */
-static int status_id(int procfd, const char *key, uint32_t *ret)
+/* The value of "Key:\t..." in a /proc status file, copied up to the end of its line. */
+static int status_field(int dirfd, const char *path, const char *key, char *ret, size_t len)
 {
         _cleanup_free_ char *buf = NULL;
-        int r = read_file_at(procfd, "status", &buf, NULL);
+        size_t kl = strlen(key);
+        int r = read_file_at(dirfd, path, &buf, NULL);
 
         if (r < 0)
                 return r;
-        for (char *line = buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
-                size_t kl = strlen(key);
-                if (strncmp(line, key, kl) != 0 || line[kl] != ':')
-                        continue;
-                char field[16];
-                unsigned long real, eff;
-                if (sscanf(line + kl + 1, "%lu %lu", &real, &eff) != 2)
-                        return -EIO;
-                snprintf(field, sizeof(field), "%lu", eff);
-                return parse_id(field, ret);
+        for (const char *line = buf; *line;) {
+                size_t ll = strcspn(line, "\n");
+                if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
+                        const char *v = line + kl + 1 + strspn(line + kl + 1, "\t ");
+                        size_t vl = ll - (size_t)(v - line);
+                        if (vl >= len)
+                                return -EIO;
+                        memcpy(ret, v, vl);
+                        ret[vl] = '\0';
+                        return 0;
+                }
+                line += ll + (line[ll] ? 1 : 0);
         }
         return -EIO;
+}
+
+/* "Uid:\treal\teffective\tsaved\tfs" → effective. */
+static int status_id(int procfd, const char *key, uint32_t *ret)
+{
+        char value[64], eff[16];
+        int r = status_field(procfd, "status", key, value, sizeof(value));
+
+        if (r < 0)
+                return r;
+        if (sscanf(value, "%*s %15s", eff) != 1)
+                return -EIO;
+        return parse_id(eff, ret);
 }
 
 static int follow_id(const struct plan *p, const char *key, const char *map_file, uint32_t *ret)
@@ -167,19 +183,16 @@ static int open_dir(int dirfd, const char *path, int *ret)
         return 0;
 }
 
-/* "CapPrm:\t000001ffffffffff" */
+/* "CapBnd:\t000001ffffffffff" */
 static int status_caps(int dirfd, const char *path, const char *key, uint64_t *ret)
 {
-        _cleanup_free_ char *buf = NULL;
-        int r = read_file_at(dirfd, path, &buf, NULL);
+        char value[32];
+        unsigned long long v;
+        int r = status_field(dirfd, path, key, value, sizeof(value));
 
         if (r < 0)
                 return r;
-        const char *line = strstr(buf, key);
-        if (!line)
-                return -EIO;
-        unsigned long long v;
-        if (sscanf(line + strlen(key), ":\t%llx", &v) != 1)
+        if (sscanf(value, "%llx", &v) != 1)
                 return -EIO;
         *ret = v;
         return 0;
