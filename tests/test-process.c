@@ -370,6 +370,16 @@ Test(fds, only_stdio_reaches_the_program)
         close(c);
 }
 
+/* A mount namespace whose /proc is a tmpfs with an empty self/fd. */
+static int fake_proc(void)
+{
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tmpfs", "/proc", "tmpfs", 0, "size=64k") < 0 || mkdir("/proc/self", 0755) < 0 ||
+            mkdir("/proc/self/fd", 0755) < 0)
+                return -1;
+        return 0;
+}
+
 /*
  * A container that mounts its own /proc must not decide which fds are closed:
  * with close_range() missing, the fallback may not list /proc/self/fd there.
@@ -379,23 +389,8 @@ Test(fds, hostile_proc_does_not_hide_leaked_fds)
         struct result r;
         char pid[16], fdl[4096];
         snprintf(fdl, sizeof(fdl), "%s", helper_path("fdlist"));
-        int ready[2];
-        cr_assert_eq(pipe2(ready, O_CLOEXEC), 0);
-        pid_t holder = fork();
-        if (holder == 0) {
-                if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-                    mount("tmpfs", "/proc", "tmpfs", 0, "size=64k") < 0 || mkdir("/proc/self", 0755) < 0 ||
-                    mkdir("/proc/self/fd", 0755) < 0)
-                        _exit(2);
-                if (write(ready[1], "r", 1) != 1)
-                        _exit(3);
-                for (;;)
-                        pause();
-        }
-        char c;
-        close(ready[1]);
-        cr_assert_eq(read(ready[0], &c, 1), 1);
-        close(ready[0]);
+        pid_t holder = start_sleeper(fake_proc);
+        cr_assert_gt(holder, 0, "cannot start a target with a fake /proc");
         snprintf(pid, sizeof(pid), "%d", (int)holder);
         int a = open("/", O_RDONLY | O_DIRECTORY), b = dup2(a, 9);
         cr_assert(a >= 3 && b == 9);

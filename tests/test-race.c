@@ -27,26 +27,9 @@
 #define __NR_pidfd_open 434
 #endif
 
-/* A process in a new network namespace that waits to be killed; returns its pid. */
-static pid_t spawn_netns_sleeper(int *ready_fd_out)
+static int new_netns(void)
 {
-        int p[2];
-        cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
-        pid_t pid = fork();
-        if (pid == 0) {
-                if (unshare(CLONE_NEWNET) < 0)
-                        _exit(2);
-                if (write(p[1], "r", 1) != 1)
-                        _exit(3);
-                for (;;)
-                        pause();
-        }
-        char c;
-        close(p[1]);
-        cr_assert_eq(read(p[0], &c, 1), 1);
-        close(p[0]);
-        *ready_fd_out = -1;
-        return pid;
+        return unshare(CLONE_NEWNET);
 }
 
 static bool read_str(pid_t pid, unsigned long long addr, char *buf, size_t len)
@@ -65,12 +48,13 @@ static bool read_str(pid_t pid, unsigned long long addr, char *buf, size_t len)
  */
 static int scenario(bool reuse, bool no_pidfd)
 {
-        int fd;
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
             mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
                 return 20;
 
-        pid_t target = spawn_netns_sleeper(&fd);
+        pid_t target = start_sleeper(new_netns);
+        if (target < 0)
+                return 34;
         char tpid[16], tlink[64];
         snprintf(tpid, sizeof(tpid), "%d", (int)target);
         if (ns_link(target, "net", tlink, sizeof(tlink)) < 0)
@@ -145,7 +129,7 @@ static int scenario(bool reuse, bool no_pidfd)
                 if (f < 0 || dprintf(f, "%d", (int)target - 1) < 0)
                         return 28;
                 close(f);
-                newcomer = spawn_netns_sleeper(&fd);
+                newcomer = start_sleeper(new_netns);
                 if (newcomer != target) {
                         fprintf(stderr, "could not reuse pid %d (got %d)\n", (int)target, (int)newcomer);
                         return 29;

@@ -274,6 +274,32 @@ void target_stop(struct target *t)
         t->holder = t->pid = 0;
 }
 
+pid_t start_sleeper(int (*prepare)(void))
+{
+        int p[2];
+        char c;
+
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return -1;
+        pid_t pid = fork();
+        if (pid < 0)
+                return -1;
+        if (pid == 0) {
+                if (prepare() != 0 || write(p[1], "r", 1) != 1)
+                        _exit(2);
+                for (;;)
+                        pause();
+        }
+        close(p[1]);
+        ssize_t k = read(p[0], &c, 1);
+        close(p[0]);
+        if (k != 1) {
+                waitpid(pid, NULL, 0);
+                return -1;
+        }
+        return pid;
+}
+
 int ns_link(pid_t pid, const char *name, char *buf, size_t len)
 {
         char path[64];

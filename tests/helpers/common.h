@@ -39,6 +39,10 @@ struct target {
 int target_start(int flags, long uid, struct target *t);
 void target_stop(struct target *t);
 
+/* A child that runs prepare() (0: ready), then waits to be killed.  Returns its
+ * pid once it is ready, or -1 if prepare failed. */
+pid_t start_sleeper(int (*prepare)(void));
+
 /* "net:[4026531840]" for /proc/PID/ns/NAME */
 int ns_link(pid_t pid, const char *name, char *buf, size_t len);
 
