@@ -5,7 +5,7 @@
 # _command_offset is used to complete the program's own arguments.
 
 # Options that take a value in the next word (or after '=' for long ones).
-_nsattach_opts_required='--target --setuid --setgid --wdns --env-mode'
+_nsattach_opts_required='--target --setuid --setgid --wdns --env-mode --exec'
 # Options whose value is optional and must be attached (--net=SOURCE, -nSOURCE).
 _nsattach_opts_optional='--mount --uts --ipc --net --pid --user --cgroup --time --root --wd'
 # Options without a value.
@@ -51,6 +51,9 @@ _nsattach_value()
             ;;
         --env-mode)
             mapfile -t COMPREPLY < <(compgen -W 'host target clean' -- "$value")
+            ;;
+        --exec)
+            mapfile -t COMPREPLY < <(compgen -W 'host container' -- "$value")
             ;;
         -r | --root | -w | --wd | -W | --wdns)
             compopt -o filenames 2>/dev/null

@@ -11,7 +11,7 @@ function __fish_nsattach_program_args
     # Quoted: '?' would be a wildcard.
     set -l opts t/target= a/all 'm/mount=?' 'u/uts=?' 'i/ipc=?' 'n/net=?' 'p/pid=?' 'U/user=?'
     set -a opts 'C/cgroup=?' 'T/time=?' S/setuid= G/setgid= x-preserve-credentials 'r/root=?'
-    set -a opts 'w/wd=?' W/wdns= F/no-fork e/env y-env-mode= h/help V/version
+    set -a opts 'w/wd=?' W/wdns= F/no-fork e/env y-env-mode= z-exec= h/help V/version
     argparse -s $opts -- $tokens 2>/dev/null
     or return 1
     if set -q argv[1]; and not string match -q -- '-*' $argv[1]
@@ -61,6 +61,7 @@ complete -c nsattach -n __fish_nsattach_in_options -s W -l wdns -x -a '(__fish_c
 complete -c nsattach -n __fish_nsattach_in_options -s F -l no-fork -d 'Do not fork before running the program'
 complete -c nsattach -n __fish_nsattach_in_options -s e -l env -d 'Use the environment of the target'
 complete -c nsattach -n __fish_nsattach_in_options -l env-mode -x -a 'host target clean' -d 'The environment of the program'
+complete -c nsattach -n __fish_nsattach_in_options -l exec -x -a 'host container' -d "With -m, whose program runs"
 complete -c nsattach -n __fish_nsattach_in_options -s h -l help -d 'Show the help and exit'
 complete -c nsattach -n __fish_nsattach_in_options -s V -l version -d 'Show the version and exit'
 complete -c nsattach -n 'not __fish_nsattach_in_options' -x -a '(__fish_nsattach_complete_program)'

@@ -66,6 +66,8 @@ struct options {
         const char *wdns;
         bool no_fork;
         enum env_mode env_mode;
+        bool env_mode_set;
+        bool exec_container; /* --exec=container: the container's program, as nsenter */
         char **argv; /* program and arguments; NULL: the caller's shell */
 };
 
@@ -105,6 +107,23 @@ struct ns_slot {
         bool via_target; /* it is the main target's: setns(pidfd) may enter it */
 };
 
+/* The mnt view's host side, opened before entering (mntview.c). */
+#define MNTVIEW_HOST_MAX 8
+struct mntview {
+        struct {
+                int fd;     /* a read-only clone of the host's tree */
+                char *link; /* or the symlink the host has there */
+        } host[MNTVIEW_HOST_MAX];
+        int prog_fd; /* the program's file, when it lies outside those trees */
+        char *prog;  /* the program's path inside the view */
+};
+
+/* The privileges of a process that becomes the container's (SPEC section 6). */
+struct confine {
+        bool on;
+        uint64_t cap_prm, cap_eff, cap_bnd; /* the target's, from /proc/PID/status */
+};
+
 struct plan {
         struct target target; /* pid 0: no -t, every namespace from a file */
         struct ns_slot ns[_NS_MAX];
@@ -117,6 +136,11 @@ struct plan {
         bool net_view; /* a /sys of its network namespace, its /etc files (SPEC 5.2) */
         char *etc[VIEW_ETC_MAX]; /* the container's, read before entering; NULL: absent */
         size_t etc_len[VIEW_ETC_MAX];
+        bool mnt_view; /* the container's files, host programs (SPEC 5.3) */
+        struct mntview mnt;
+        struct confine confine;
+        int fail_code; /* exit status when plan_build() fails: 0 means 125 */
+        char *wd_path; /* the mnt view's -w: the target's working directory, as a path */
         uid_t uid;
         gid_t gid;
         bool force_uid, force_gid;
@@ -135,16 +159,22 @@ bool caller_is_privileged(void);
 /* privs.c */
 int map_id(const char *map, uint32_t outside, uint32_t *ret_inside);
 int creds_apply(const struct plan *p);
+int confine_apply(const struct plan *p);
 
 /* env.c */
 int env_build(enum env_mode mode, char **caller_env, const char *target_environ, size_t target_len,
-              char ***ret);
+              const char *path_prefix, char ***ret);
 bool env_is_socket_var(const char *entry);
 void strv_free(char **v);
 
 /* view.c */
 int view_read_container_file(int rootfd, const char *path, char **ret, size_t *ret_len);
 int view_setup(const struct plan *p, const char **ret_step);
+
+/* mntview.c */
+int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen);
+int mntview_setup(const struct mntview *mv, const char **ret_step);
+void mntview_done(struct mntview *mv);
 
 /* spawn.c */
 int spawn_and_wait(struct plan *p, char **argv, int *ret_status);

@@ -14,6 +14,7 @@
 enum {
         OPT_PRESERVE_CREDENTIALS = 0x100,
         OPT_ENV_MODE,
+        OPT_EXEC,
 };
 
 struct opt_def {
@@ -46,6 +47,8 @@ static const struct opt_def opt_defs[] = {
         { "env", no_argument, 'e', NULL, "use the target's environment (same as --env-mode=target)" },
         { "env-mode", required_argument, OPT_ENV_MODE, "MODE",
           "the program's environment: host, target or clean" },
+        { "exec", required_argument, OPT_EXEC, "WHOSE",
+          "with -m: run the host's program (host, the default) or the container's" },
         { "help", no_argument, 'h', NULL, "show this help and exit" },
         { "version", no_argument, 'V', NULL, "show the version and exit" },
 };
@@ -174,8 +177,18 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
                 return 0;
         case 'e':
                 o->env_mode = ENV_TARGET;
+                o->env_mode_set = true;
+                return 0;
+        case OPT_EXEC:
+                if (strcmp(arg, "host") == 0)
+                        o->exec_container = false;
+                else if (strcmp(arg, "container") == 0)
+                        o->exec_container = true;
+                else
+                        return fail(err, errlen, "--exec: '%s' is not host or container", arg);
                 return 0;
         case OPT_ENV_MODE:
+                o->env_mode_set = true;
                 if (strcmp(arg, "host") == 0)
                         o->env_mode = ENV_HOST;
                 else if (strcmp(arg, "target") == 0)

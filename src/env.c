@@ -92,8 +92,13 @@ static char *path_entry(const char *a, const char *b)
         return s;
 }
 
+/*
+ * path_prefix (the mnt view): the program lives in the container's files, where
+ * the caller's PATH means nothing; PATH is path_prefix (the host's commands)
+ * followed by the target's PATH or the default one.
+ */
 int env_build(enum env_mode mode, char **caller_env, const char *target_environ, size_t target_len,
-              char ***ret)
+              const char *path_prefix, char ***ret)
 {
         struct strv s = { 0 };
         const char *host_path = env_get(caller_env, "PATH");
@@ -114,7 +119,10 @@ int env_build(enum env_mode mode, char **caller_env, const char *target_environ,
                         off += l + 1;
                 }
                 /* target_path points into a NUL-terminated buffer (read_file_at). */
-                r = strv_push(&s, path_entry(target_path, host_path ? host_path : DEFAULT_PATH));
+                if (path_prefix)
+                        r = strv_push(&s, path_entry(path_prefix, target_path ? target_path : DEFAULT_PATH));
+                else
+                        r = strv_push(&s, path_entry(target_path, host_path ? host_path : DEFAULT_PATH));
         } else {
                 for (char **e = caller_env; e && *e; e++) {
                         if (strncmp(*e, "PATH=", 5) == 0 || env_is_socket_var(*e))
@@ -124,8 +132,11 @@ int env_build(enum env_mode mode, char **caller_env, const char *target_environ,
                         if ((r = strv_push(&s, strdup(*e))) < 0)
                                 goto fail;
                 }
-                r = strv_push(&s, path_entry(mode == ENV_CLEAN || !host_path ? DEFAULT_PATH : host_path,
-                                             NULL));
+                if (path_prefix)
+                        r = strv_push(&s, path_entry(path_prefix, DEFAULT_PATH));
+                else
+                        r = strv_push(&s, path_entry(mode == ENV_CLEAN || !host_path ? DEFAULT_PATH : host_path,
+                                                     NULL));
         }
         if (r < 0)
                 goto fail;

@@ -54,9 +54,12 @@ int main(int argc, char **argv)
         if (!shell[0] || !*shell[0])
                 shell[0] = (char *)"/bin/sh";
         char **prog = o.argv ? o.argv : shell;
+        o.argv = prog;
 
-        if (plan_build(&o, &p, err, sizeof(err)) < 0)
-                die(err);
+        if (plan_build(&o, &p, err, sizeof(err)) < 0) {
+                fprintf(stderr, "nsattach: %s\n", err);
+                exit(p.fail_code ? p.fail_code : NSATTACH_EXIT_FAILURE);
+        }
         /* What the caller leaked to us must not reach the program (runc
          * CVE-2024-21626): close-on-exec now, while /proc is still the host's. */
         if (fds_cloexec_from_3(p.proc_dirfd) < 0)

@@ -4,6 +4,7 @@
  * gathered before the first setns().  Nothing here changes the process.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <sys/vfs.h>
 
 #include "missing.h"
+#include "hostexec.h"
 #include "nsattach.h"
 #include "util.h"
 
@@ -259,6 +261,67 @@ static void read_etc_files(struct plan *p)
         }
 }
 
+/*
+ * Entering the target's mount namespace makes the program the container's
+ * (SPEC section 6): it is confined to the target's capabilities, and in the
+ * mnt view (the default) it is the host's program in the container's files.
+ */
+static int container_view(const struct options *o, struct plan *p, char *err, size_t errlen)
+{
+        struct stat own, theirs;
+        int r;
+
+        if (p->target.pid <= 0 || !p->ns[NS_MNT].via_target)
+                return fail(err, errlen, -EINVAL,
+                            "--mount=%s: a mount namespace needs the target it belongs to "
+                            "(-t): its privileges are the program's",
+                            o->ns_source[NS_MNT] ? o->ns_source[NS_MNT] : "");
+        p->confine.on = true;
+        if ((r = status_caps(p->target.procfd, "status", "CapPrm", &p->confine.cap_prm)) < 0 ||
+            (r = status_caps(p->target.procfd, "status", "CapEff", &p->confine.cap_eff)) < 0 ||
+            (r = status_caps(p->target.procfd, "status", "CapBnd", &p->confine.cap_bnd)) < 0)
+                return fail(err, errlen, r, "%s: capabilities: %s", o->target, target_error(r));
+        /* Capabilities held in a user namespace we do not enter are worth
+         * nothing in ours: a rootless container's "full" set must not become
+         * the host's. */
+        if (!p->ns[NS_USER].enter &&
+            (fstatat(p->proc_dirfd, "self/ns/user", &own, 0) < 0 ||
+             fstatat(p->target.procfd, "ns/user", &theirs, 0) < 0 || own.st_ino != theirs.st_ino ||
+             own.st_dev != theirs.st_dev))
+                p->confine.cap_prm = p->confine.cap_eff = p->confine.cap_bnd = 0;
+
+        if (o->wd_set && o->wd)
+                return fail(err, errlen, -EINVAL,
+                            "--wd=%s: a host directory cannot be the working directory in the "
+                            "target's files; use --wdns=%s", o->wd, o->wd);
+        if (o->wd_set) {
+                char buf[PATH_MAX];
+                ssize_t k = readlinkat(p->target.procfd, "cwd", buf, sizeof(buf) - 1);
+                if (k < 0)
+                        return fail(err, errlen, -errno, "%s: working directory: %s", o->target,
+                                    target_error(-errno));
+                buf[k] = '\0';
+                if (buf[0] != '/')
+                        return fail(err, errlen, -ENOENT, "%s: its working directory is gone", o->target);
+                if (!(p->wd_path = strdup(buf)))
+                        return -ENOMEM;
+        }
+        if (o->exec_container)
+                return 0;
+
+        if (o->root_set)
+                return fail(err, errlen, -EINVAL,
+                            "--root: the mnt view's root is the container's; "
+                            "--exec=container runs the container's programs with --root");
+        p->mnt_view = true;
+        r = mntview_open(&p->mnt, o->argv[0], err, errlen);
+        if (r == -ENOENT && !p->mnt.prog)
+                p->fail_code = NSATTACH_EXIT_NOT_FOUND;
+        else if (r == -EACCES && !p->mnt.prog)
+                p->fail_code = NSATTACH_EXIT_CANNOT_EXEC;
+        return r;
+}
+
 /* -r/-w: DIR as given (resolved now, in the caller's mount namespace), else the target's. */
 static int open_dir_option(struct plan *p, const char *opt, const char *dir, const char *proc_link,
                            int *ret, char *err, size_t errlen)
@@ -277,6 +340,54 @@ static int open_dir_option(struct plan *p, const char *opt, const char *dir, con
         return 0;
 }
 
+/* Namespace i of the plan: opened, and marked to enter unless it is ours already. */
+static int add_ns(const struct options *o, struct plan *p, int i, char *err, size_t errlen)
+{
+        const struct ns_info *n = &ns_table[i];
+        struct ns_slot *s = &p->ns[i];
+        dev_t dev = 0;
+        ino_t ino = 0;
+        int r;
+
+        if (o->ns_source[i]) {
+                r = open_source(o->ns_source[i], (enum ns_type)i, p->proc_dirfd, s, err,
+                                errlen);
+                if (r < 0)
+                        return r;
+        } else if (p->target.pid > 0) {
+                r = open_target_ns(&p->target, (enum ns_type)i, s);
+                if (r < 0 && target_check(&p->target) < 0)
+                        return fail(err, errlen, -ESRCH, "%s: %s", o->target,
+                                    target_error(-ESRCH));
+                if (r == -ENOENT && !o->ns_wanted[i])
+                        return 0; /* -a on a kernel without this namespace type */
+                if (r == -ENOENT)
+                        return fail(err, errlen, r,
+                                    "%s: no %s namespace (the kernel lacks it, or the process has exited)",
+                                    o->target, n->name);
+                if (r < 0)
+                        return fail(err, errlen, r, "%s: %s namespace: %s", o->target,
+                                    n->name, target_error(r));
+                s->via_target = true;
+        } else {
+                return fail(err, errlen, -EINVAL,
+                            "--%s: no target: use -t TARGET or --%s=FILE", n->long_opt,
+                            n->long_opt);
+        }
+
+        /* Already there: nothing to enter (and setns() into one's own user
+         * namespace is refused by the kernel). */
+        if (own_ns(p->proc_dirfd, (enum ns_type)i, &dev, &ino) == 0 && dev == s->dev &&
+            ino == s->ino) {
+                s->fd = safe_close(s->fd);
+                return 0;
+        }
+        s->enter = true;
+        if (n->children_only && !o->no_fork)
+                p->must_fork = true;
+        return 0;
+}
+
 int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen)
 {
         struct statfs sfs;
@@ -284,6 +395,9 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
 
         *p = (struct plan){ .target = TARGET_INIT, .proc_dirfd = -EBADF, .root_fd = -EBADF,
                             .wd_fd = -EBADF };
+        p->mnt.prog_fd = -EBADF;
+        for (int i = 0; i < MNTVIEW_HOST_MAX; i++)
+                p->mnt.host[i].fd = -EBADF;
         for (int i = 0; i < _NS_MAX; i++)
                 p->ns[i].fd = -EBADF;
 
@@ -313,51 +427,16 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                         return fail(err, errlen, r, "%s: %s", o->target, target_error(r));
         }
 
-        for (int i = 0; i < _NS_MAX; i++) {
-                const struct ns_info *n = &ns_table[i];
-                struct ns_slot *s = &p->ns[i];
-                dev_t dev = 0;
-                ino_t ino = 0;
-
-                if (!o->ns_wanted[i] && !o->all)
-                        continue;
-                if (o->ns_source[i]) {
-                        r = open_source(o->ns_source[i], (enum ns_type)i, p->proc_dirfd, s, err,
-                                        errlen);
-                        if (r < 0)
-                                return r;
-                } else if (p->target.pid > 0) {
-                        r = open_target_ns(&p->target, (enum ns_type)i, s);
-                        if (r < 0 && target_check(&p->target) < 0)
-                                return fail(err, errlen, -ESRCH, "%s: %s", o->target,
-                                            target_error(-ESRCH));
-                        if (r == -ENOENT && !o->ns_wanted[i])
-                                continue; /* -a on a kernel without this namespace type */
-                        if (r == -ENOENT)
-                                return fail(err, errlen, r,
-                                            "%s: no %s namespace (the kernel lacks it, or the process has exited)",
-                                            o->target, n->name);
-                        if (r < 0)
-                                return fail(err, errlen, r, "%s: %s namespace: %s", o->target,
-                                            n->name, target_error(r));
-                        s->via_target = true;
-                } else {
-                        return fail(err, errlen, -EINVAL,
-                                    "--%s: no target: use -t TARGET or --%s=FILE", n->long_opt,
-                                    n->long_opt);
-                }
-
-                /* Already there: nothing to enter (and setns() into one's own user
-                 * namespace is refused by the kernel). */
-                if (own_ns(p->proc_dirfd, (enum ns_type)i, &dev, &ino) == 0 && dev == s->dev &&
-                    ino == s->ino) {
-                        s->fd = safe_close(s->fd);
-                        continue;
-                }
-                s->enter = true;
-                if (n->children_only && !o->no_fork)
-                        p->must_fork = true;
-        }
+        for (int i = 0; i < _NS_MAX; i++)
+                if ((o->ns_wanted[i] || o->all) && (r = add_ns(o, p, i, err, errlen)) < 0)
+                        return r;
+        /* A program that becomes the container's joins its processes too: in
+         * ours it could signal every host process of its uid, and the
+         * container's /proc would not show it (no /proc/self for ps).  The
+         * pid namespace needs a fork; with -F it is left out. */
+        if (p->ns[NS_MNT].enter && !p->ns[NS_PID].enter && !o->ns_wanted[NS_PID] && !o->all &&
+            p->target.pid > 0 && !o->no_fork && (r = add_ns(o, p, NS_PID, err, errlen)) < 0)
+                return r;
 
         /*
          * Views (SPEC 5): a host program that neither enters the target's mount
@@ -378,18 +457,32 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                         return r;
         }
         p->net_view = host_view && p->ns[NS_NET].enter;
+        if (p->ns[NS_MNT].enter && (r = container_view(o, p, err, errlen)) < 0)
+                return r;
         if (p->net_view && p->ns[NS_NET].via_target)
                 read_etc_files(p);
 
         if (o->root_set && (r = open_dir_option(p, "root", o->root, "root", &p->root_fd, err, errlen)) < 0)
                 return r;
-        if (o->wd_set && (r = open_dir_option(p, "wd", o->wd, "cwd", &p->wd_fd, err, errlen)) < 0)
+        if (o->wd_set && !p->confine.on &&
+            (r = open_dir_option(p, "wd", o->wd, "cwd", &p->wd_fd, err, errlen)) < 0)
                 return r;
-        p->wdns = o->wdns;
+        p->wdns = o->wdns ? o->wdns : p->wd_path;
 
         /* nsenter's credentials: joining a user namespace makes us its root,
-         * unless told otherwise. */
-        if (p->ns[NS_USER].enter && !o->preserve_credentials) {
+         * unless told otherwise.  A process that becomes the container's takes
+         * the target's ids instead (SPEC section 6). */
+        bool follow = p->confine.on && p->target.pid > 0 && !o->preserve_credentials;
+        if (follow) {
+                uint32_t uid, gid;
+                if ((r = follow_id(p, "Uid", "uid_map", &uid)) < 0 ||
+                    (r = follow_id(p, "Gid", "gid_map", &gid)) < 0)
+                        return fail(err, errlen, r, "%s: its uid/gid: %s", o->target,
+                                    r == -ERANGE ? "not mapped in its user namespace" : strerror(-r));
+                p->uid = uid;
+                p->gid = gid;
+                p->force_uid = p->force_gid = true;
+        } else if (p->ns[NS_USER].enter && !o->preserve_credentials) {
                 p->force_uid = p->force_gid = true;
                 p->uid = 0;
                 p->gid = 0;
@@ -428,7 +521,9 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                         return fail(err, errlen, r, "%s: environment: %s", o->target,
                                     target_error(r));
         }
-        r = env_build(o->env_mode, environ, tenv, tenv_len, &p->envp);
+        /* A container view gets a clean environment unless told otherwise (SPEC 6). */
+        enum env_mode mode = p->confine.on && !o->env_mode_set ? ENV_CLEAN : o->env_mode;
+        r = env_build(mode, environ, tenv, tenv_len, p->mnt_view ? HOSTEXEC_BIN : NULL, &p->envp);
         if (r < 0)
                 return fail(err, errlen, r, "environment: %s", strerror(-r));
 
@@ -445,6 +540,9 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
 
 void plan_done(struct plan *p)
 {
+        mntview_done(&p->mnt);
+        free(p->wd_path);
+        p->wd_path = NULL;
         target_done(&p->target);
         for (int i = 0; i < _NS_MAX; i++)
                 p->ns[i].fd = safe_close(p->ns[i].fd);

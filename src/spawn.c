@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hostexec.h"
 #include "missing.h"
 #include "nsattach.h"
 #include "util.h"
@@ -54,9 +55,9 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_
                 _exit(NSATTACH_EXIT_FAILURE);
         }
 
-        r = creds_apply(p);
+        r = confine_apply(p);
         if (r < 0) {
-                child_fail("changing uid/gid", -r);
+                child_fail(p->confine.on ? "taking the target's privileges" : "changing uid/gid", -r);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
 
@@ -73,9 +74,14 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_
 
         environ = p->envp;
         close_from_3();
-        execvp(argv[0], argv);
+        int e;
+        if (p->mnt_view)
+                e = -hostexec(p->mnt.prog, argv, p->envp);
+        else {
+                execvp(argv[0], argv);
+                e = errno;
+        }
 
-        int e = errno;
         child_fail(argv[0], e);
         _exit(e == ENOENT ? NSATTACH_EXIT_NOT_FOUND : NSATTACH_EXIT_CANNOT_EXEC);
 }

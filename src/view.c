@@ -156,6 +156,16 @@ int view_setup(const struct plan *p, const char **ret_step)
 {
         int r;
 
+        if (p->mnt_view)
+                return mntview_setup(&p->mnt, ret_step);
+        if (p->confine.on) {
+                /* --exec=container: the container's files as they are, but
+                 * anything mounted stays the program's own (SPEC 5). */
+                *ret_step = "private mount namespace";
+                if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                        return -errno;
+                return 0;
+        }
         if (!p->pid_view && !p->net_view)
                 return 0;
 

@@ -42,15 +42,21 @@ static bool flag_wants(const char *flag, const char *name)
         return false;
 }
 
-/* The eight links the program must print: the target's where asked, ours elsewhere. */
-static void expected_links(pid_t target, const char *const *flags, int nflags, char *buf, size_t len)
+/*
+ * The eight links the program must print: the target's where asked, ours
+ * elsewhere.  nsattach's -m also joins the target's pid namespace: the
+ * program becomes the container's (SPEC 6).
+ */
+static void expected_links(bool nsattach, pid_t target, const char *const *flags, int nflags, char *buf,
+                           size_t len)
 {
         buf[0] = '\0';
         for (size_t i = 0; i < 8; i++) {
                 char link[64];
                 bool want = false;
                 for (int f = 0; f < nflags; f++)
-                        want = want || flag_wants(flags[f], names[i]);
+                        want = want || flag_wants(flags[f], names[i]) ||
+                               (nsattach && !strcmp(flags[f], "-m") && !strcmp(names[i], "pid"));
                 cr_assert_eq(ns_link(want ? target : getpid(), names[i], link, sizeof(link)), 0);
                 strcat(buf, link);
                 strcat(buf, "\n");
@@ -100,20 +106,29 @@ static void run_with(enum runner how, pid_t target, const char *const *flags, in
 
 static char *const show_ns[] = { "/bin/sh", "-c", SHOW_NS, NULL };
 
-/* A pid or net view without -m, -U or -a: nsattach runs the program in a private mount namespace. */
-static bool makes_view(enum runner how, const char *const *flags, int nflags)
+/*
+ * nsattach runs the program in a private mount namespace: a pid or net view
+ * (without -U), and the mnt view of -m or -a.
+ */
+static bool makes_view(enum runner how, pid_t target, const char *const *flags, int nflags)
 {
-        bool view = false;
+        bool view = false, mnt = false, user = false;
+        char ours[64] = "", theirs[64] = "";
         if (how == NSENTER)
                 return false;
+        ns_link(getpid(), "mnt", ours, sizeof(ours));
+        ns_link(target, "mnt", theirs, sizeof(theirs));
         for (int f = 0; f < nflags; f++) {
-                if (!strcmp(flags[f], "-m") || !strcmp(flags[f], "-U") || !strcmp(flags[f], "-a") ||
-                    !strcmp(flags[f], "-F"))
+                if (!strcmp(flags[f], "-F"))
                         return false;
+                if (!strcmp(flags[f], "-m") || !strcmp(flags[f], "-a"))
+                        mnt = true;
+                if (!strcmp(flags[f], "-U"))
+                        user = true;
                 if (!strcmp(flags[f], "-n") || !strcmp(flags[f], "-p") || !strncmp(flags[f], "--net=", 6))
                         view = true;
         }
-        return view;
+        return (mnt && strcmp(ours, theirs) != 0) || (view && !user);
 }
 
 /*
@@ -155,13 +170,13 @@ static void check_as(enum runner how, struct target *t, const char *const *flags
                 strcat(desc, " ");
                 strcat(desc, flags[f]);
         }
-        expected_links(t->pid, flags, nflags, want, sizeof(want));
+        expected_links(how != NSENTER, t->pid, flags, nflags, want, sizeof(want));
         run_with_as(how, t->pid, flags, nflags, show_ns, uid, &r);
         cr_assert_eq(r.code, 0, "%s%s as uid %ld: exit %d: %s", runner_names[how], desc, uid, r.code, r.err);
         strcat(desc, uid >= 0 ? " (unprivileged)" : "");
         char full[192];
         snprintf(full, sizeof(full), "%s%s", runner_names[how], desc);
-        cmp_links(r.out, want, makes_view(how, flags, nflags), t->pid, full);
+        cmp_links(r.out, want, makes_view(how, t->pid, flags, nflags), t->pid, full);
 }
 
 static void check(enum runner how, struct target *t, const char *const *flags, int nflags)

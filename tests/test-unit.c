@@ -120,13 +120,13 @@ Test(env, modes)
                            "SECRET=x", NULL };
         char **env;
 
-        cr_assert_eq(env_build(ENV_HOST, caller, NULL, 0, &env), 0);
+        cr_assert_eq(env_build(ENV_HOST, caller, NULL, 0, NULL, &env), 0);
         cr_assert_str_eq(find(env, "PATH="), "PATH=/host/bin");
         cr_assert_not_null(find(env, "HOME="));
         cr_assert_null(find(env, "DISPLAY="));
         strv_free(env);
 
-        cr_assert_eq(env_build(ENV_CLEAN, caller, NULL, 0, &env), 0);
+        cr_assert_eq(env_build(ENV_CLEAN, caller, NULL, 0, NULL, &env), 0);
         cr_assert_null(find(env, "HOME="));
         cr_assert_null(find(env, "SECRET="));
         cr_assert_not_null(find(env, "TERM="));
@@ -135,10 +135,20 @@ Test(env, modes)
         strv_free(env);
 
         const char target[] = "A=1\0PATH=/t/bin\0B=2"; /* last entry unterminated */
-        cr_assert_eq(env_build(ENV_TARGET, caller, target, sizeof(target) - 1, &env), 0);
+        cr_assert_eq(env_build(ENV_TARGET, caller, target, sizeof(target) - 1, NULL, &env), 0);
         cr_assert_str_eq(find(env, "A="), "A=1");
         cr_assert_str_eq(find(env, "B="), "B=2");
         cr_assert_str_eq(find(env, "PATH="), "PATH=/t/bin:/host/bin");
+        cr_assert_null(find(env, "HOME="));
+        strv_free(env);
+
+        /* the mnt view: the host's PATH means nothing in the container's files */
+        cr_assert_eq(env_build(ENV_TARGET, caller, target, sizeof(target) - 1, "/v/bin", &env), 0);
+        cr_assert_str_eq(find(env, "PATH="), "PATH=/v/bin:/t/bin");
+        strv_free(env);
+        cr_assert_eq(env_build(ENV_CLEAN, caller, NULL, 0, "/v/bin", &env), 0);
+        cr_assert_str_eq(find(env, "PATH="),
+                         "PATH=/v/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         cr_assert_null(find(env, "HOME="));
         strv_free(env);
 }

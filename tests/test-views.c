@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The pid and net views (SPEC 5.1, 5.2) against the minimal container: a root
+ * The pid, net and mnt views (SPEC 5.1-5.3) against the minimal container: a root
  * file system holding one static binary, no shell, no ps, no ip, started
  * without a runtime by tests/fixtures/minictr.  Needs root.
  */
@@ -253,8 +253,10 @@ Test(views, paused_target)
         cr_assert_eq(system(cmd), 0);
         snprintf(path, sizeof(path), "/proc/%d/stat", (int)c.pid);
 
-        const char *f[] = { "-p", "-n" };
+        const char *f[] = { "-p", "-n" }, *m[] = { "-m" };
         attach(c.pid, f, 2, "ps -eo comm= | grep -c worker; ls /sys/class/net", &r);
+        struct result rm;
+        attach(c.pid, m, 1, "ls /; ps -eo comm= | grep -c worker", &rm);
 
         if (v1)
                 snprintf(cmd, sizeof(cmd), "echo THAWED > %s/freezer.state", dir);
@@ -266,6 +268,8 @@ Test(views, paused_target)
         system(cmd);
         cr_assert_eq(r.code, 0, "%s", r.err);
         cr_assert_str_eq(r.out, "2\neth0\nlo\n");
+        cr_assert_eq(rm.code, 0, "%s", rm.err);
+        cr_assert_str_eq(rm.out, "dev\netc\nproc\nsbin\nsys\ntmp\n2\n", "mnt view: %s", rm.out);
 }
 
 /* SECURITY.md T2: a target that could reach a host program in its pid namespace gets no pid view. */
@@ -363,4 +367,229 @@ Test(refusal, target_in_our_pid_namespace)
         cr_assert_eq(r.code, 125);
         cr_assert(strstr(r.err, "shares our pid namespace"), "%s", r.err);
         target_stop(&t);
+}
+
+/* ---- the mnt view (SPEC 5.3): the container's files, the host's programs ---- */
+
+static void attach_prog(pid_t pid, const char *const *args, struct result *r)
+{
+        char p[16];
+        char *argv[24];
+        int n = 0;
+        snprintf(p, sizeof(p), "%d", (int)pid);
+        argv[n++] = (char *)nsattach_path();
+        argv[n++] = "-t";
+        argv[n++] = p;
+        for (; *args && n < 22; args++)
+                argv[n++] = (char *)*args;
+        argv[n] = NULL;
+        cr_assert_eq(run(argv, r), 0);
+}
+
+/* What "ls /" must print: the names in the fixture's root, as the host lists them. */
+static void root_listing(const char *root, char *buf, size_t len)
+{
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "ls %s", root);
+        FILE *f = popen(cmd, "r");
+        cr_assert_not_null(f);
+        size_t n = fread(buf, 1, len - 1, f);
+        buf[n] = '\0';
+        pclose(f);
+        cr_assert_gt(n, 0);
+}
+
+Test(views, mnt_view_root_is_the_containers)
+{
+        struct result r;
+        char want[512];
+        root_listing(c.root, want, sizeof(want));
+        /* the fixture has no ls, no cat, no ps, no libc: these are the host's */
+        cr_assert_neq(access("/bin/ls", X_OK), -1);
+        char probe[128];
+        snprintf(probe, sizeof(probe), "%s/bin/ls", c.root);
+        cr_assert_eq(access(probe, F_OK), -1, "the fixture is not minimal");
+
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "ls", "/", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want, "ls / is not the container's root:\n%s", r.out);
+        cr_assert_str_empty(r.err);
+
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/etc/hostname", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "minictr-host\n");
+
+        /* the container's processes, through its own /proc: -m joins its pid namespace */
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "ps", "-e", "-o", "pid=,args=", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        int init = 0, workers = 0;
+        char *save, *line = strtok_r(r.out, "\n", &save);
+        for (; line; line = strtok_r(NULL, "\n", &save)) {
+                int pid;
+                char cmd[64];
+                cr_assert_eq(sscanf(line, "%d %63s", &pid, cmd), 2, "%s", line);
+                cr_assert_lt(pid, 100, "a host pid in the mnt view: %s", line);
+                init += pid == 1;
+                workers += strstr(cmd, "init") && pid != 1;
+        }
+        cr_assert_eq(init, 1);
+        cr_assert_eq(workers, 2, "the container's two workers");
+}
+
+/* A static host program runs directly, a dynamic one through the host's loader: same view. */
+Test(views, mnt_view_static_and_dynamic_programs)
+{
+        struct result r;
+        char want[512], elf[64] = "";
+        root_listing(c.root, want, sizeof(want));
+        FILE *f = popen("file -L /bin/busybox 2>/dev/null || readelf -l /bin/busybox | grep -c INTERP", "r");
+        cr_assert_not_null(f);
+        fgets(elf, sizeof(elf), f);
+        pclose(f);
+        if (access("/bin/busybox", X_OK) != 0)
+                skip_or_fail("no static busybox on this host (busybox-static)");
+        char interp[8] = "";
+        f = popen("readelf -l /bin/busybox | grep -c 'Requesting program interpreter'", "r");
+        fgets(interp, sizeof(interp), f);
+        pclose(f);
+        cr_assert_eq(atoi(interp), 0, "/bin/busybox is not static");
+
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "/bin/busybox", "ls", "/", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "/bin/ls", "/", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want);
+}
+
+/* -a: the host's shell, and the host's commands it runs by name. */
+Test(views, all_with_the_hosts_shell)
+{
+        struct result r;
+        char want[512], expect[1024];
+        root_listing(c.root, want, sizeof(want));
+        attach_prog(c.pid, (const char *[]){ "-a", "--", "sh", "-c", "ps -eo pid=; ip -br link | cut -d' ' -f1; ls /", NULL },
+                    &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(strstr(r.out, "      1\n"), "ps: %s", r.out);
+        snprintf(expect, sizeof(expect), "lo\neth0@");
+        cr_assert(strstr(r.out, expect), "ip: %s", r.out);
+        size_t wl = strlen(want), ol = strlen(r.out);
+        cr_assert(ol >= wl && strcmp(r.out + ol - wl, want) == 0, "ls /: %s", r.out);
+}
+
+Test(views, mnt_view_leaves_no_footprint)
+{
+        static char before[65536], after[65536], mb[16384], ma[16384];
+        struct result r;
+        snapshot_tree(c.root, before, sizeof(before));
+        snapshot_mounts(c.pid, mb, sizeof(mb));
+
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "ls", "/", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/etc/hostname", NULL }, &r);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "ps", "-e", NULL }, &r);
+        attach_prog(c.pid, (const char *[]){ "-a", "--", "sh", "-c", "ps; ip -br link; ls /", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+
+        snapshot_tree(c.root, after, sizeof(after));
+        snapshot_mounts(c.pid, ma, sizeof(ma));
+        cr_assert_str_eq(after, before, "the container's files changed");
+        cr_assert_str_eq(ma, mb, "the container's mount table changed");
+}
+
+/* "CapPrm:\t..." of a status text */
+static unsigned long long status_hex(const char *status, const char *key)
+{
+        const char *p = strstr(status, key);
+        cr_assert_not_null(p, "%s missing", key);
+        return strtoull(p + strlen(key) + 1, NULL, 16);
+}
+
+/* SPEC 6: the program in the mnt view has the target's privileges and no more. */
+Test(views, mnt_view_has_the_targets_privileges)
+{
+        struct result r;
+        char path[64], theirs[4096] = "";
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)c.pid);
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f);
+        fread(theirs, 1, sizeof(theirs) - 1, f);
+        fclose(f);
+
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/proc/self/status", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        const char *keys[] = { "CapPrm:", "CapEff:", "CapBnd:" };
+        for (size_t i = 0; i < 3; i++)
+                cr_assert_eq(status_hex(r.out, keys[i]), status_hex(theirs, keys[i]), "%s: %s", keys[i], r.out);
+        cr_assert_eq(status_hex(theirs, "CapBnd:"), 0xa80425fbULL, "the fixture has docker's default set");
+        cr_assert_eq(status_hex(r.out, "CapInh:"), 0);
+        cr_assert_eq(status_hex(r.out, "CapAmb:"), 0);
+        cr_assert(strstr(r.out, "NoNewPrivs:\t1\n"), "%s", r.out);
+        cr_assert(strstr(r.out, "\nGroups:\t \n"), "supplementary groups: %s", r.out);
+}
+
+/* SPEC 6: no path leads from the mnt view to the host's /etc/shadow. */
+Test(views, mnt_view_cannot_read_the_hosts_shadow)
+{
+        struct result r;
+        char line[256] = "";
+        FILE *f = fopen("/etc/shadow", "r");
+        cr_assert_not_null(f, "the host has no /etc/shadow to protect");
+        cr_assert_not_null(fgets(line, sizeof(line), f));
+        fclose(f);
+        line[strcspn(line, "\n")] = '\0';
+
+        const char *script =
+                "for p in /etc/shadow /proc/1/root/etc/shadow /proc/self/root/etc/shadow /proc/1/cwd/etc/shadow "
+                "/.nsattach/host/etc/shadow /.nsattach/host/usr/../etc/shadow /.nsattach/host/../../etc/shadow "
+                "/proc/self/cwd/etc/shadow; do cat $p 2>/dev/null && echo \"READ $p\"; done; "
+                "grep -rs '^root:' / --include=shadow -l 2>/dev/null; true";
+        attach_prog(c.pid, (const char *[]){ "-a", "--", "sh", "-c", script, NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_null(strstr(r.out, "READ"), "%s", r.out);
+        cr_assert_null(strstr(r.out, line), "the host's shadow was read: %s", r.out);
+        cr_assert_str_empty(r.out);
+}
+
+/* SECURITY T13 in part: the container's ld.so.preload is not loaded into the host's program. */
+Test(views, mnt_view_ignores_the_containers_preload)
+{
+        struct result r;
+        char path[128], want[512];
+        snprintf(path, sizeof(path), "%s/etc/ld.so.preload", c.root);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs("/tmp/nsattach-no-such-preload.so\n", f);
+        fclose(f);
+        root_listing(c.root, want, sizeof(want));
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "ls", "/", NULL }, &r);
+        unlink(path);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_empty(r.err, "the preload was attempted: %s", r.err);
+        cr_assert_str_eq(r.out, want);
+}
+
+Test(views, mnt_view_errors)
+{
+        struct result r;
+        /* the program must exist on the host: 127, one line */
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "nsattach-no-such-tool", NULL }, &r);
+        cr_assert_eq(r.code, 127, "%s", r.err);
+        cr_assert(strstr(r.err, "nsattach-no-such-tool: not found on the host") && count_lines(r.err) == 1, "%s",
+                  r.err);
+        /* --exec=container: the container's program, which the fixture lacks */
+        attach_prog(c.pid, (const char *[]){ "-m", "--exec=container", "--", "ls", "/", NULL }, &r);
+        cr_assert_eq(r.code, 127, "%s %s", r.out, r.err);
+        cr_assert_str_empty(r.out);
+        /* a host directory as the working directory of the container's files */
+        attach_prog(c.pid, (const char *[]){ "-m", "-w/tmp", "--", "ls", NULL }, &r);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "--wdns") && count_lines(r.err) == 1, "%s", r.err);
+        attach_prog(c.pid, (const char *[]){ "-m", "-W", "/etc", "--", "pwd", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "/etc\n");
+        attach_prog(c.pid, (const char *[]){ "-m", "--exec=both", "--", "ls", NULL }, &r);
+        cr_assert_eq(r.code, 125);
+        cr_assert(strstr(r.err, "--exec") && count_lines(r.err) == 1, "%s", r.err);
 }

@@ -1,0 +1,429 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The mnt view (SPEC section 5.3): the container's files are "/", the program
+ * is the host's.
+ *
+ * Before entering, the host's tool trees (/usr, /bin, /lib..., and Debian's
+ * /etc/alternatives) are cloned read-only, nosuid, nodev with
+ * open_tree(OPEN_TREE_CLONE): after setns() they could not be reached at all.
+ * After entering, in a private copy of the target's mount namespace, a tmpfs
+ * goes on top of the container's root holding a bind of each of its
+ * top-level entries (so "ls /" lists exactly the container's), and one hidden
+ * directory, HOSTEXEC_PREFIX, with the host clones and a directory of
+ * command names for PATH, each a hard link to a static trampoline
+ * (trampoline.c).  The process pivots into it.  Nothing is created or mounted
+ * in the container: every mount is in the program's own namespace.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "hostexec.h"
+#include "missing.h"
+#include "nsattach.h"
+#include "util.h"
+
+/* The trampoline, linked into nsattach (trampoline-blob.S). */
+extern const unsigned char nsattach_trampoline[], nsattach_trampoline_end[];
+
+/* Host paths the view carries; missing ones are skipped. */
+static const char *const host_trees[MNTVIEW_HOST_MAX] = { "usr", "bin", "sbin", "lib", "lib32", "lib64",
+                                                          "libx32", "etc/alternatives" };
+
+static int clone_ro(int dirfd, const char *path, unsigned flags, int *ret)
+{
+        struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+        _cleanup_close_ int fd = open_tree(dirfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | flags);
+
+        if (fd < 0)
+                return -errno;
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | (flags & AT_RECURSIVE), &a, sizeof(a)) < 0)
+                return -errno;
+        *ret = TAKE_FD(fd);
+        return 0;
+}
+
+/* The program as the caller's shell would find it: its PATH, else the default one. */
+static int find_program(const char *name, char **ret)
+{
+        if (strchr(name, '/')) {
+                char *rp = realpath(name, NULL);
+                if (!rp)
+                        return -errno;
+                *ret = rp;
+                return 0;
+        }
+        const char *path = getenv("PATH");
+        if (!path || !*path)
+                path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        int r = -ENOENT;
+        for (const char *d = path; *d;) {
+                size_t dl = strcspn(d, ":");
+                char cand[PATH_MAX];
+                struct stat st;
+                if (snprintf(cand, sizeof(cand), "%.*s/%s", (int)(dl ? dl : 1), dl ? d : ".", name) <
+                            (int)sizeof(cand) &&
+                    stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+                        if (access(cand, X_OK) == 0) {
+                                char *rp = realpath(cand, NULL);
+                                if (!rp)
+                                        return -errno;
+                                *ret = rp;
+                                return 0;
+                        }
+                        r = -EACCES;
+                }
+                d += dl + (d[dl] ? 1 : 0);
+        }
+        return r;
+}
+
+int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen)
+{
+        int r;
+
+        for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
+                char path[64], link[PATH_MAX];
+                struct stat st;
+
+                mv->host[i].fd = -EBADF;
+                snprintf(path, sizeof(path), "/%s", host_trees[i]);
+                if (lstat(path, &st) < 0)
+                        continue;
+                if (S_ISLNK(st.st_mode)) {
+                        ssize_t k = readlink(path, link, sizeof(link) - 1);
+                        if (k < 0)
+                                continue;
+                        link[k] = '\0';
+                        if (!(mv->host[i].link = strdup(link)))
+                                return -ENOMEM;
+                } else if (S_ISDIR(st.st_mode)) {
+                        r = clone_ro(AT_FDCWD, path, AT_RECURSIVE, &mv->host[i].fd);
+                        if (r < 0) {
+                                snprintf(err, errlen, "mnt view: cloning the host's %s: %s%s", path,
+                                         strerror(-r),
+                                         r == -EPERM ? " (the host's tools need root; "
+                                                       "--exec=container runs the container's)"
+                                                     : "");
+                                return r;
+                        }
+                }
+        }
+
+        _cleanup_free_ char *rp = NULL;
+        r = find_program(prog, &rp);
+        if (r < 0) {
+                snprintf(err, errlen, "%s: %s on the host", prog,
+                         r == -ENOENT ? "not found" : strerror(-r));
+                return r;
+        }
+        for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
+                size_t l = strlen(host_trees[i]);
+                if (mv->host[i].fd >= 0 && strncmp(rp + 1, host_trees[i], l) == 0 && rp[l + 1] == '/') {
+                        if (asprintf(&mv->prog, "%s%s", HOSTEXEC_TREE, rp) < 0)
+                                return -ENOMEM;
+                        return 0;
+                }
+        }
+        /* Outside the trees (/opt, a build directory): the file alone is carried. */
+        r = clone_ro(AT_FDCWD, rp, 0, &mv->prog_fd);
+        if (r < 0) {
+                snprintf(err, errlen, "%s: %s", rp, strerror(-r));
+                return r;
+        }
+        const char *base = strrchr(rp, '/') + 1;
+        if (asprintf(&mv->prog, "%s/%s", HOSTEXEC_PROG, base) < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+void mntview_done(struct mntview *mv)
+{
+        for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
+                mv->host[i].fd = safe_close(mv->host[i].fd);
+                free(mv->host[i].link);
+                mv->host[i].link = NULL;
+        }
+        mv->prog_fd = safe_close(mv->prog_fd);
+        free(mv->prog);
+        mv->prog = NULL;
+}
+
+static int new_tmpfs(size_t size, int *ret)
+{
+        char sz[32];
+        _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+
+        if (fs < 0)
+                return -errno;
+        snprintf(sz, sizeof(sz), "%zu", size);
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "size", sz, 0) < 0 ||
+            fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+            fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+        if (m < 0)
+                return -errno;
+        *ret = m;
+        return 0;
+}
+
+/* An empty file or directory in dir to mount src on (whatever src is). */
+static int mount_on(int src, int dirfd, const char *name, bool is_dir)
+{
+        if (is_dir) {
+                if (mkdirat(dirfd, name, 0755) < 0)
+                        return -errno;
+        } else {
+                int f = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+                if (f < 0)
+                        return -errno;
+                safe_close(f);
+        }
+        if (move_mount(src, "", dirfd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return -errno;
+        return 0;
+}
+
+/*
+ * Each top-level entry of the container's root, bound into ours: a clone
+ * taken without following a symlink, its type checked on what we hold (no
+ * race with a rename), submounts included.  Symlinks are re-created.
+ */
+static int mirror_root(int croot, int nr, const char **ret_name)
+{
+        _cleanup_close_ int dfd = openat(croot, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        DIR *d;
+        struct dirent *e;
+        int r = 0;
+
+        if (dfd < 0)
+                return -errno;
+        d = fdopendir(dfd);
+        if (!d)
+                return -errno;
+        dfd = -EBADF;
+        while ((errno = 0, e = readdir(d))) {
+                const char *n = e->d_name;
+                char link[PATH_MAX];
+                struct stat st;
+
+                if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || strcmp(n, HOSTEXEC_PREFIX + 1) == 0)
+                        continue;
+                *ret_name = n;
+                int t = open_tree(croot, n, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+                                                    AT_SYMLINK_NOFOLLOW);
+                if (t < 0 && (errno == EINVAL || errno == ENOTDIR) &&
+                    fstatat(croot, n, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode)) {
+                        ssize_t k = readlinkat(croot, n, link, sizeof(link) - 1);
+                        if (k < 0) {
+                                r = -errno;
+                                break;
+                        }
+                        link[k] = '\0';
+                        if (symlinkat(link, nr, n) < 0) {
+                                r = -errno;
+                                break;
+                        }
+                        continue;
+                }
+                if (t < 0) {
+                        r = -errno;
+                        break;
+                }
+                if (fstat(t, &st) < 0) {
+                        r = -errno;
+                        safe_close(t);
+                        break;
+                }
+                if (S_ISLNK(st.st_mode)) {
+                        ssize_t k = readlinkat(t, "", link, sizeof(link) - 1);
+                        safe_close(t);
+                        if (k < 0 || (link[k] = '\0', symlinkat(link, nr, n) < 0)) {
+                                r = -errno;
+                                break;
+                        }
+                        continue;
+                }
+                r = mount_on(t, nr, n, S_ISDIR(st.st_mode));
+                safe_close(t);
+                if (r < 0)
+                        break;
+        }
+        if (r == 0 && errno != 0)
+                r = -errno;
+        closedir(d);
+        return r;
+}
+
+static int mkdir_p(const char *path)
+{
+        char buf[PATH_MAX];
+
+        snprintf(buf, sizeof(buf), "%s", path);
+        for (char *s = buf + 1;; s++) {
+                if (*s != '/' && *s != '\0')
+                        continue;
+                char c = *s;
+                *s = '\0';
+                if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                if (!c)
+                        return 0;
+                *s = c;
+        }
+}
+
+/* One name per command the host's PATH directories hold, all links to the trampoline. */
+static int link_commands(void)
+{
+        _cleanup_close_ int bin = open(HOSTEXEC_BIN, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int exe = open(HOSTEXEC_PREFIX "/exec", O_PATH | O_CLOEXEC);
+
+        if (bin < 0 || exe < 0)
+                return -errno;
+        char seen[8][PATH_MAX];
+        size_t nseen = 0;
+
+        for (int i = 0; hostexec_path_dirs[i]; i++) {
+                char path[PATH_MAX];
+                bool dup = false;
+                if (hostexec_resolve(hostexec_path_dirs[i], path, sizeof(path)) < 0)
+                        continue;
+                /* /bin is /usr/bin on a merged-/usr host: once is enough */
+                for (size_t j = 0; j < nseen; j++)
+                        dup = dup || strcmp(seen[j], path) == 0;
+                if (dup)
+                        continue;
+                if (nseen < ELEMENTSOF(seen))
+                        memcpy(seen[nseen++], path, sizeof(path));
+                DIR *d = opendir(path);
+                if (!d)
+                        continue;
+                struct dirent *e;
+                while ((e = readdir(d))) {
+                        if (e->d_name[0] == '.' ||
+                            !(e->d_type == DT_REG || e->d_type == DT_LNK || e->d_type == DT_UNKNOWN))
+                                continue;
+                        if (linkat(exe, "", bin, e->d_name, AT_EMPTY_PATH) < 0 &&
+                            errno != EEXIST) {
+                                int r = -errno;
+                                closedir(d);
+                                return r;
+                        }
+                }
+                closedir(d);
+        }
+        return 0;
+}
+
+/* The host's loader reads /etc/ld.so.preload by path: the container's must not be it. */
+static int hide_preload(void)
+{
+        struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+        _cleanup_close_ int f = sys_openat2(AT_FDCWD, "/etc/ld.so.preload", &how, sizeof(how));
+        _cleanup_close_ int empty = -EBADF;
+        struct stat st;
+        int r;
+
+        if (f < 0 || fstat(f, &st) < 0 || !S_ISREG(st.st_mode))
+                return 0; /* absent (or not a file the loader could read) */
+        int e = open(HOSTEXEC_PREFIX "/empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+        if (e < 0)
+                return -errno;
+        safe_close(e);
+        if ((r = clone_ro(AT_FDCWD, HOSTEXEC_PREFIX "/empty", 0, &empty)) < 0)
+                return r;
+        if (move_mount(empty, "", f, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return -errno;
+        return 0;
+}
+
+int mntview_setup(const struct mntview *mv, const char **ret_step)
+{
+        size_t tsize = (size_t)(nsattach_trampoline_end - nsattach_trampoline);
+        _cleanup_close_ int croot = -EBADF, nr = -EBADF;
+        struct stat rst;
+        int r;
+
+        /* Files we create are owned by our fsuid, which must be mapped where we
+         * are: in a user namespace just entered, ours is not, its root is. */
+        *ret_step = "mnt view: file owner";
+        setfsgid(0);
+        setfsuid(0);
+        if ((int)setfsuid((uid_t)-1) != 0 || (int)setfsgid((gid_t)-1) != 0)
+                return -EPERM;
+
+        *ret_step = "mnt view: private mount namespace";
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return -errno;
+        croot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC); /* setns() put us at its root */
+        if (croot < 0 || fstat(croot, &rst) < 0)
+                return -errno;
+
+        *ret_step = "mnt view: a root on top of the container's";
+        if ((r = new_tmpfs(tsize + (1 << 20), &nr)) < 0)
+                return r;
+        if (move_mount(nr, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return -errno;
+        const char *name = NULL;
+        if ((r = mirror_root(croot, nr, &name)) < 0) {
+                static char step[PATH_MAX + 64];
+                snprintf(step, sizeof(step), "mnt view: the container's /%s", name ? name : "");
+                *ret_step = step;
+                return r;
+        }
+
+        /* pivot_root(".", ".") stacks the old root on the new one; detaching it
+         * leaves the tmpfs as "/" and nothing of the container's root but what
+         * was bound in (pivot_root(2)). */
+        *ret_step = "mnt view: pivot_root";
+        if (fchdir(nr) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 ||
+            chdir("/") < 0)
+                return -errno;
+
+        *ret_step = "mnt view: the host's tools";
+        if ((r = mkdir_p(HOSTEXEC_TREE "/etc")) < 0 || (r = mkdir_p(HOSTEXEC_BIN)) < 0)
+                return r;
+        for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
+                char path[PATH_MAX];
+                snprintf(path, sizeof(path), "%s/%s", HOSTEXEC_TREE, host_trees[i]);
+                if (mv->host[i].link && symlink(mv->host[i].link, path) < 0)
+                        return -errno;
+                if (mv->host[i].fd >= 0 && (r = mount_on(mv->host[i].fd, AT_FDCWD, path, true)) < 0)
+                        return r;
+        }
+        if (mv->prog_fd >= 0) {
+                if ((r = mkdir_p(HOSTEXEC_PROG)) < 0 || (r = mount_on(mv->prog_fd, AT_FDCWD, mv->prog, false)) < 0)
+                        return r;
+        }
+        _cleanup_close_ int t = open(HOSTEXEC_PREFIX "/exec", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
+        if (t < 0)
+                return -errno;
+        if ((r = write_all(t, nsattach_trampoline, tsize)) < 0)
+                return r;
+        t = safe_close(t);
+        if ((r = link_commands()) < 0)
+                return r;
+
+        *ret_step = "mnt view: hiding the container's /etc/ld.so.preload";
+        if ((r = hide_preload()) < 0)
+                return r;
+
+        /* "/" looks like the container's root; then nothing of ours is writable. */
+        *ret_step = "mnt view: read-only root";
+        struct timespec ts[2] = { rst.st_atim, rst.st_mtim };
+        struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+        if (chmod(HOSTEXEC_PREFIX, 0555) < 0 || chmod("/", rst.st_mode & 07777) < 0 ||
+            chown("/", rst.st_uid, rst.st_gid) < 0 || utimensat(AT_FDCWD, "/", ts, 0) < 0 ||
+            mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)) < 0)
+                return -errno;
+        return 0;
+}
