@@ -196,7 +196,7 @@ static int mount_on(int src, int dirfd, const char *name, bool is_dir)
  * taken without following a symlink, its type checked on what we hold (no
  * race with a rename), submounts included.  Symlinks are re-created.
  */
-static int mirror_root(int croot, int nr, const char **ret_name)
+static int mirror_root(int croot, int nr, char *ret_name, size_t len)
 {
         _cleanup_close_ int dfd = openat(croot, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         DIR *d;
@@ -216,7 +216,7 @@ static int mirror_root(int croot, int nr, const char **ret_name)
 
                 if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || strcmp(n, HOSTEXEC_PREFIX + 1) == 0)
                         continue;
-                *ret_name = n;
+                snprintf(ret_name, len, "%s", n);
                 int t = open_tree(croot, n, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
                                                     AT_SYMLINK_NOFOLLOW);
                 if (t < 0 && (errno == EINVAL || errno == ENOTDIR) &&
@@ -233,6 +233,8 @@ static int mirror_root(int croot, int nr, const char **ret_name)
                         }
                         continue;
                 }
+                if (t < 0 && errno == ENOENT)
+                        continue; /* gone since readdir(): it is not in the root now */
                 if (t < 0) {
                         r = -errno;
                         break;
@@ -326,8 +328,11 @@ static int link_commands(void)
 /* The host's loader reads /etc/ld.so.preload by path: the container's must not be it. */
 static int hide_preload(void)
 {
+        /* No symlinks: the container could point it at one of our host files
+         * and have that covered.  (A preload it renames into place later is
+         * loaded, but only with the container's privileges.) */
         struct open_how how = { .flags = O_PATH | O_CLOEXEC,
-                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
         _cleanup_close_ int f = sys_openat2(AT_FDCWD, "/etc/ld.so.preload", &how, sizeof(how));
         _cleanup_close_ int empty = -EBADF;
         struct stat st;
@@ -373,10 +378,9 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
                 return r;
         if (move_mount(nr, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return -errno;
-        const char *name = NULL;
-        if ((r = mirror_root(croot, nr, &name)) < 0) {
-                static char step[PATH_MAX + 64];
-                snprintf(step, sizeof(step), "mnt view: the container's /%s", name ? name : "");
+        static char name[NAME_MAX + 1], step[NAME_MAX + 64];
+        if ((r = mirror_root(croot, nr, name, sizeof(name))) < 0) {
+                snprintf(step, sizeof(step), "mnt view: the container's /%s", name);
                 *ret_step = step;
                 return r;
         }

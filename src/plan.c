@@ -277,6 +277,16 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                             "(-t): its privileges are the program's",
                             o->ns_source[NS_MNT] ? o->ns_source[NS_MNT] : "");
         p->confine.on = true;
+        /* Outside the target's pid namespace, a process with the container's
+         * uid could signal (and, within its capabilities, trace) the host's. */
+        if (fstatat(p->proc_dirfd, "self/ns/pid", &own, 0) < 0 ||
+            fstatat(p->target.procfd, "ns/pid", &theirs, 0) < 0)
+                return fail(err, errlen, -errno, "%s: pid namespace: %s", o->target, strerror(errno));
+        if ((own.st_ino != theirs.st_ino || own.st_dev != theirs.st_dev) &&
+            (!p->ns[NS_PID].enter || !p->ns[NS_PID].via_target || o->no_fork))
+                return fail(err, errlen, -EINVAL,
+                            "%s: with its mount namespace the program becomes the container's and "
+                            "must join its pid namespace too (no -F, no --pid=SOURCE)", o->target);
         if ((r = status_caps(p->target.procfd, "status", "CapPrm", &p->confine.cap_prm)) < 0 ||
             (r = status_caps(p->target.procfd, "status", "CapEff", &p->confine.cap_eff)) < 0 ||
             (r = status_caps(p->target.procfd, "status", "CapBnd", &p->confine.cap_bnd)) < 0)

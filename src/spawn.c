@@ -50,8 +50,31 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_
                 child_fail("--wd", errno);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
-        if (p->wdns && chdir(p->wdns) < 0) {
+        if (p->wdns && p->confine.on) {
+                /* The container's files: its symlinks must neither leave its root
+                 * nor lead through /proc/self/fd to one of our host fds, which are
+                 * still open here (runc CVE-2024-21626). */
+                struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+                int d = sys_openat2(AT_FDCWD, p->wdns, &how, sizeof(how));
+                if (d < 0 || fchdir(d) < 0) {
+                        child_fail(p->wdns, errno);
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
+                safe_close(d);
+        } else if (p->wdns && chdir(p->wdns) < 0) {
                 child_fail(p->wdns, errno);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+
+        /* A process that becomes the container's must not be able to type into
+         * the caller's terminal (TIOCSTI; lxc CVE-2016-10124): without a
+         * controlling terminal TIOCSTI needs CAP_SYS_ADMIN, which the target's
+         * set would have to grant.  (A pseudo-terminal of its own would keep
+         * job control; until then the waiting parent forwards the terminal's
+         * signals.) */
+        if (p->confine.on && setsid() < 0) {
+                child_fail("leaving the caller's terminal session", errno);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
 
@@ -111,7 +134,7 @@ static bool in_foreground(void)
 }
 
 /* Returns 0 and the child's wait status, or -errno. */
-static int wait_loop(pid_t child, const sigset_t *set, int *ret_status)
+static int wait_loop(pid_t child, bool own_session, const sigset_t *set, int *ret_status)
 {
         for (;;) {
                 siginfo_t si;
@@ -155,8 +178,9 @@ static int wait_loop(pid_t child, const sigset_t *set, int *ret_status)
                         continue;
                 }
                 /* SI_KERNEL: the terminal sent it to the whole foreground process
-                 * group, so the program has it already; forwarding would double it. */
-                if (si.si_code == SI_KERNEL)
+                 * group, so the program has it already (unless it left our
+                 * session); forwarding would double it. */
+                if (si.si_code == SI_KERNEL && !own_session)
                         continue;
                 kill(child, sig);
         }
@@ -215,7 +239,7 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
         plan_done(p);
         p->target = keep;
 
-        r = wait_loop(child, &set, ret_status);
+        r = wait_loop(child, p->confine.on, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }

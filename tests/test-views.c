@@ -594,3 +594,40 @@ Test(views, mnt_view_errors)
         cr_assert_eq(r.code, 125);
         cr_assert(strstr(r.err, "--exec") && count_lines(r.err) == 1, "%s", r.err);
 }
+
+/*
+ * What the container can do to the program of the mnt view (found in review):
+ * a working directory that is a symlink into /proc/self/fd (our host fds are
+ * still open when it is resolved), -F leaving the program in the host's pid
+ * namespace, the caller's terminal, and an ld.so.preload pointing at a host
+ * file to have it covered.
+ */
+Test(views, mnt_view_resists_the_containers_tricks)
+{
+        struct result r;
+        char path[128], want[512];
+
+        snprintf(path, sizeof(path), "%s/tmp/fd3", c.root);
+        cr_assert_eq(symlink("/proc/self/fd/3", path), 0);
+        attach_prog(c.pid, (const char *[]){ "-m", "-W", "/tmp/fd3", "--", "ls", NULL }, &r);
+        unlink(path);
+        cr_assert_eq(r.code, 125, "a working directory through /proc/self/fd: %s", r.out);
+        cr_assert_str_empty(r.out);
+
+        attach_prog(c.pid, (const char *[]){ "-m", "-F", "--", "true", NULL }, &r);
+        cr_assert_eq(r.code, 125);
+        cr_assert(strstr(r.err, "pid namespace") && count_lines(r.err) == 1, "%s", r.err);
+
+        /* its own session: no controlling terminal to push input into (TIOCSTI) */
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "awk", "{ print ($1 == $6) }", "/proc/self/stat", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "1\n", "the program is not a session leader");
+
+        snprintf(path, sizeof(path), "%s/etc/ld.so.preload", c.root);
+        cr_assert_eq(symlink("/.nsattach/host/usr/lib/x86_64-linux-gnu/libc.so.6", path), 0);
+        root_listing(c.root, want, sizeof(want));
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "ls", "/", NULL }, &r);
+        unlink(path);
+        cr_assert_eq(r.code, 0, "a symlinked preload covered a host file: %s", r.err);
+        cr_assert_str_eq(r.out, want);
+}
