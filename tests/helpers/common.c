@@ -179,6 +179,9 @@ static void target_body(int flags, long uid, int ready_fd, int go_fd)
                         /* Become the namespace's root, as runtimes do once mapped. */
                         if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                                 _exit(10);
+                        /* cleared by the credential change: without it a failed
+                         * test leaves this target holding meson's output open */
+                        prctl(PR_SET_PDEATHSIG, SIGKILL);
                 }
         }
         if (rest && unshare(rest) < 0)
