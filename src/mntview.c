@@ -6,7 +6,7 @@
  * Before entering, the host's tool trees (/usr, /bin, /lib..., and Debian's
  * /etc/alternatives) are cloned read-only, nosuid, nodev with
  * open_tree(OPEN_TREE_CLONE): after setns() they could not be reached at all.
- * After entering, in a private copy of the target's mount namespace, a tmpfs
+ * After entering, in a private copy of the target's mount namespace, a ramfs
  * goes on top of the container's root holding a bind of each of its
  * top-level entries (so "ls /" lists exactly the container's), and one hidden
  * directory, HOSTEXEC_PREFIX, with the host clones and a directory of
@@ -155,16 +155,19 @@ void mntview_done(struct mntview *mv)
         mv->prog = NULL;
 }
 
-static int new_tmpfs(size_t size, int *ret)
+/*
+ * ramfs rather than tmpfs: a link costs less there (no offset map for
+ * readdir), which is most of the view's cost with a link per host command;
+ * it has no size limit, and nothing but us writes to it before it is made
+ * read-only.
+ */
+static int new_ramfs(int *ret)
 {
-        char sz[32];
-        _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+        _cleanup_close_ int fs = fsopen("ramfs", FSOPEN_CLOEXEC);
 
         if (fs < 0)
                 return -errno;
-        snprintf(sz, sizeof(sz), "%zu", size);
-        if (fsconfig(fs, FSCONFIG_SET_STRING, "size", sz, 0) < 0 ||
-            fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
             fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return -errno;
         int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
@@ -374,7 +377,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
                 return -errno;
 
         *ret_step = "mnt view: a root on top of the container's";
-        if ((r = new_tmpfs(tsize + (1 << 20), &nr)) < 0)
+        if ((r = new_ramfs(&nr)) < 0)
                 return r;
         if (move_mount(nr, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return -errno;
@@ -386,7 +389,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
         }
 
         /* pivot_root(".", ".") stacks the old root on the new one; detaching it
-         * leaves the tmpfs as "/" and nothing of the container's root but what
+         * leaves ours as "/" and nothing of the container's root but what
          * was bound in (pivot_root(2)). */
         *ret_step = "mnt view: pivot_root";
         if (fchdir(nr) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 || umount2(".", MNT_DETACH) < 0 ||
