@@ -28,7 +28,7 @@ struct opt_def {
 static const struct opt_def opt_defs[] = {
         { "target", required_argument, 't', "TARGET", "the process to attach to: PID or pid:PID" },
         { "all", no_argument, 'a', NULL, "enter every namespace of the target that differs from ours" },
-        { "mount", optional_argument, 'm', "SOURCE", "enter the mount namespace" },
+        { "mount", optional_argument, 'm', "SOURCE", "enter the mount namespace: its files, the host's program (--exec)" },
         { "uts", optional_argument, 'u', "SOURCE", "enter the UTS namespace (hostname)" },
         { "ipc", optional_argument, 'i', "SOURCE", "enter the System V IPC namespace" },
         { "net", optional_argument, 'n', "SOURCE", "enter the network namespace; without -m: its /sys and /etc files" },
