@@ -319,6 +319,14 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
         if (o->exec_container)
                 return 0;
 
+        /* Entered through the target's user namespace, the view's mount
+         * namespace is owned by it: a process of the container holding
+         * CAP_SYS_ADMIN there could remount the host's trees read-write. */
+        if (p->ns[NS_USER].enter && (p->confine.cap_bnd & (UINT64_C(1) << 21 /* CAP_SYS_ADMIN */)))
+                return fail(err, errlen, -EPERM,
+                            "%s can hold CAP_SYS_ADMIN in its user namespace, which would own the "
+                            "view: it could make the host's tools writable; refusing the mnt view "
+                            "(--exec=container runs the container's programs)", o->target);
         if (o->root_set)
                 return fail(err, errlen, -EINVAL,
                             "--root: the mnt view's root is the container's; "

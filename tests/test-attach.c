@@ -63,6 +63,21 @@ static void expected_links(bool nsattach, pid_t target, const char *const *flags
         }
 }
 
+static bool needs_exec_container(pid_t target, const char *const *flags, int nflags)
+{
+        char ours[64] = "", theirs[64] = "";
+        bool mnt = false, user = false;
+        if (target <= 0)
+                return false;
+        ns_link(getpid(), "user", ours, sizeof(ours));
+        ns_link(target, "user", theirs, sizeof(theirs));
+        for (int f = 0; f < nflags; f++) {
+                mnt = mnt || !strcmp(flags[f], "-m") || !strcmp(flags[f], "-a");
+                user = user || !strcmp(flags[f], "-U") || !strcmp(flags[f], "-a");
+        }
+        return mnt && user && strcmp(ours, theirs) != 0;
+}
+
 enum runner { NSATTACH, NSENTER, NSATTACH_NO_PIDFD, NSATTACH_NO_MULTI_SETNS };
 static const char *const runner_names[] = { "nsattach", "nsenter", "nsattach without pidfd_open",
                                             "nsattach without setns(pidfd, mask)" };
@@ -91,6 +106,10 @@ static void run_with_as(enum runner how, pid_t target, const char *const *flags,
                 argv[n++] = "--preserve-credentials";
         for (int f = 0; f < nflags; f++)
                 argv[n++] = (char *)flags[f];
+        /* A target that can hold CAP_SYS_ADMIN in its own user namespace gets no
+         * mnt view when that namespace is entered: the container's programs. */
+        if (how != NSENTER && needs_exec_container(target, flags, nflags))
+                argv[n++] = "--exec=container";
         argv[n++] = "--";
         for (int i = 0; prog[i]; i++)
                 argv[n++] = prog[i];
@@ -233,6 +252,32 @@ Test(enter, every_type_without_user_namespace, .timeout = 120)
 Test(enter, every_type_with_user_namespace, .timeout = 120)
 {
         matrix(ALL_BUT_USER | CLONE_NEWUSER);
+}
+
+/*
+ * Entered through its user namespace, the mnt view's mount namespace is owned
+ * by it; a target whose root there can hold CAP_SYS_ADMIN could remount the
+ * host's tools read-write, so it gets no mnt view (review finding).
+ */
+Test(enter, no_mnt_view_owned_by_a_user_namespace_with_cap_sys_admin)
+{
+        struct target t;
+        struct result r;
+        char *const prog[] = { "/bin/true", NULL };
+        const char *flags[] = { "-U", "-m" };
+
+        require_root();
+        cr_assert_eq(target_start(ALL_BUT_USER | CLONE_NEWUSER, -1, &t), 0);
+        char pid[16];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        char *argv[] = { (char *)nsattach_path(), "-t", pid, (char *)flags[0], (char *)flags[1], "--", prog[0], NULL };
+        cr_assert_eq(run(argv, &r), 0);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "CAP_SYS_ADMIN") && count_lines(r.err) == 1, "%s", r.err);
+        char *argv2[] = { (char *)nsattach_path(), "-t", pid, "-U", "-m", "--exec=container", "--", prog[0], NULL };
+        cr_assert_eq(run(argv2, &r), 0);
+        cr_assert_eq(r.code, 0, "--exec=container: %s", r.err);
+        target_stop(&t);
 }
 
 Test(enter, pid_namespace_gives_small_pids)
