@@ -32,7 +32,8 @@ done
 unshare --mount --pid --fork sleep infinity </dev/null >/dev/null 2>&1 &
 shim=$!
 target=
-trap '[[ -n $target ]] && kill $target 2>/dev/null; kill $shim 2>/dev/null; wait $shim 2>/dev/null || true' EXIT
+# SIGKILL: the target is pid 1 of its namespace, which ignores SIGTERM from outside.
+trap '[[ -n $target ]] && kill -KILL $target 2>/dev/null; wait $shim 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
 	target=$(pgrep -P "$shim" -x sleep || true)
 	[[ -n $target ]] && break
