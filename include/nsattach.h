@@ -35,6 +35,9 @@ struct ns_info {
 extern const struct ns_info ns_table[_NS_MAX];
 int ns_from_clone_flag(int flag); /* enum ns_type, or -EINVAL */
 
+/* PATH where none is given (what login(1) and the runtimes use). */
+#define NSATTACH_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 enum env_mode {
         ENV_HOST,   /* the caller's environment */
         ENV_TARGET, /* the target's /proc/PID/environ, the host's PATH appended */

@@ -5,7 +5,7 @@
 #include "nsattach.h"
 #include "util.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH NSATTACH_DEFAULT_PATH
 
 void strv_free(char **v)
 {

@@ -61,7 +61,7 @@ static int find_program(const char *name, char **ret)
         }
         const char *path = getenv("PATH");
         if (!path || !*path)
-                path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+                path = NSATTACH_DEFAULT_PATH;
         int r = -ENOENT;
         for (const char *d = path; *d;) {
                 size_t dl = strcspn(d, ":");

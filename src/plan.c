@@ -185,6 +185,20 @@ static int open_dir(int dirfd, const char *path, int *ret)
         return 0;
 }
 
+/* 1 when the target is in our namespace of this name, 0 when not, or -errno. */
+static int target_shares_ns(const struct plan *p, const char *name)
+{
+        char path[32];
+        struct stat own, theirs;
+
+        snprintf(path, sizeof(path), "self/ns/%s", name);
+        if (fstatat(p->proc_dirfd, path, &own, 0) < 0)
+                return -errno;
+        if (fstatat(p->target.procfd, path + 5, &theirs, 0) < 0)
+                return -errno;
+        return own.st_ino == theirs.st_ino && own.st_dev == theirs.st_dev;
+}
+
 /* "CapBnd:\t000001ffffffffff" */
 static int status_caps(int dirfd, const char *path, const char *key, uint64_t *ret)
 {
@@ -209,7 +223,6 @@ static int status_caps(int dirfd, const char *path, const char *key, uint64_t *r
  */
 static int pid_view_allowed(const struct options *o, struct plan *p, char *err, size_t errlen)
 {
-        struct stat own, theirs;
         uint64_t t_bnd, our_prm;
         int r;
 
@@ -217,10 +230,9 @@ static int pid_view_allowed(const struct options *o, struct plan *p, char *err, 
                 return fail(err, errlen, -EPERM,
                             "--pid=%s: a pid view needs the pid namespace of the target itself "
                             "(its capabilities decide whether the view is safe)", o->ns_source[NS_PID]);
-        if (fstatat(p->proc_dirfd, "self/ns/user", &own, 0) < 0 ||
-            fstatat(p->target.procfd, "ns/user", &theirs, 0) < 0)
-                return fail(err, errlen, -errno, "%s: user namespace: %s", o->target, strerror(errno));
-        if (own.st_ino != theirs.st_ino || own.st_dev != theirs.st_dev)
+        if ((r = target_shares_ns(p, "user")) < 0)
+                return fail(err, errlen, r, "%s: user namespace: %s", o->target, strerror(-r));
+        if (r == 0)
                 return 0;
         /* The bounding set, not the current sets: any process of the container that
          * runs as its root (a setuid binary, an exec'd helper) can have all of it. */
@@ -241,12 +253,8 @@ static int pid_view_allowed(const struct options *o, struct plan *p, char *err, 
 
 static void read_etc_files(struct plan *p)
 {
-        struct stat own, theirs;
-
         /* A target in our own mount namespace (ip netns, unshare -n) has our files. */
-        if (fstatat(p->proc_dirfd, "self/ns/mnt", &own, 0) == 0 &&
-            fstatat(p->target.procfd, "ns/mnt", &theirs, 0) == 0 && own.st_ino == theirs.st_ino &&
-            own.st_dev == theirs.st_dev)
+        if (target_shares_ns(p, "mnt") > 0)
                 return;
         _cleanup_close_ int rootfd = openat(p->target.procfd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
@@ -268,7 +276,6 @@ static void read_etc_files(struct plan *p)
  */
 static int container_view(const struct options *o, struct plan *p, char *err, size_t errlen)
 {
-        struct stat own, theirs;
         int r;
 
         if (p->target.pid <= 0 || !p->ns[NS_MNT].via_target)
@@ -279,11 +286,9 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
         p->confine.on = true;
         /* Outside the target's pid namespace, a process with the container's
          * uid could signal (and, within its capabilities, trace) the host's. */
-        if (fstatat(p->proc_dirfd, "self/ns/pid", &own, 0) < 0 ||
-            fstatat(p->target.procfd, "ns/pid", &theirs, 0) < 0)
-                return fail(err, errlen, -errno, "%s: pid namespace: %s", o->target, strerror(errno));
-        if ((own.st_ino != theirs.st_ino || own.st_dev != theirs.st_dev) &&
-            (!p->ns[NS_PID].enter || !p->ns[NS_PID].via_target || o->no_fork))
+        if ((r = target_shares_ns(p, "pid")) < 0)
+                return fail(err, errlen, r, "%s: pid namespace: %s", o->target, strerror(-r));
+        if (r == 0 && (!p->ns[NS_PID].enter || !p->ns[NS_PID].via_target || o->no_fork))
                 return fail(err, errlen, -EINVAL,
                             "%s: with its mount namespace the program becomes the container's and "
                             "must join its pid namespace too (no -F, no --pid=SOURCE)", o->target);
@@ -294,10 +299,7 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
         /* Capabilities held in a user namespace we do not enter are worth
          * nothing in ours: a rootless container's "full" set must not become
          * the host's. */
-        if (!p->ns[NS_USER].enter &&
-            (fstatat(p->proc_dirfd, "self/ns/user", &own, 0) < 0 ||
-             fstatat(p->target.procfd, "ns/user", &theirs, 0) < 0 || own.st_ino != theirs.st_ino ||
-             own.st_dev != theirs.st_dev))
+        if (!p->ns[NS_USER].enter && target_shares_ns(p, "user") <= 0)
                 p->confine.cap_prm = p->confine.cap_eff = p->confine.cap_bnd = 0;
 
         if (o->wd_set && o->wd)

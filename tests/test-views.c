@@ -75,23 +75,34 @@ static void minictr_stop(struct minictr *c)
         system(cmd);
 }
 
-static void attach(pid_t pid, const char *const *flags, int nflags, const char *script, struct result *r)
+static void attach_prog(pid_t pid, const char *const *args, struct result *r)
 {
         char p[16];
-        char *argv[16];
+        char *argv[24];
         int n = 0;
         snprintf(p, sizeof(p), "%d", (int)pid);
         argv[n++] = (char *)nsattach_path();
         argv[n++] = "-t";
         argv[n++] = p;
-        for (int i = 0; i < nflags; i++)
-                argv[n++] = (char *)flags[i];
-        argv[n++] = "--";
-        argv[n++] = "/bin/sh";
-        argv[n++] = "-c";
-        argv[n++] = (char *)script;
+        for (; *args && n < 22; args++)
+                argv[n++] = (char *)*args;
         argv[n] = NULL;
         cr_assert_eq(run(argv, r), 0);
+}
+
+/* nsattach -t PID FLAGS -- /bin/sh -c SCRIPT */
+static void attach(pid_t pid, const char *const *flags, int nflags, const char *script, struct result *r)
+{
+        const char *args[20];
+        int n = 0;
+        for (int i = 0; i < nflags && n < 15; i++)
+                args[n++] = flags[i];
+        args[n++] = "--";
+        args[n++] = "/bin/sh";
+        args[n++] = "-c";
+        args[n++] = script;
+        args[n] = NULL;
+        attach_prog(pid, args, r);
 }
 
 /* Every path under root with its type, mode, size and mtime, sorted: a footprint shows here. */
@@ -370,21 +381,6 @@ Test(refusal, target_in_our_pid_namespace)
 }
 
 /* ---- the mnt view (SPEC 5.3): the container's files, the host's programs ---- */
-
-static void attach_prog(pid_t pid, const char *const *args, struct result *r)
-{
-        char p[16];
-        char *argv[24];
-        int n = 0;
-        snprintf(p, sizeof(p), "%d", (int)pid);
-        argv[n++] = (char *)nsattach_path();
-        argv[n++] = "-t";
-        argv[n++] = p;
-        for (; *args && n < 22; args++)
-                argv[n++] = (char *)*args;
-        argv[n] = NULL;
-        cr_assert_eq(run(argv, r), 0);
-}
 
 /* What "ls /" must print: the names in the fixture's root, as the host lists them. */
 static void root_listing(const char *root, char *buf, size_t len)
