@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "runtime.h"
+
 #define NSATTACH_EXIT_FAILURE 125 /* nsattach itself failed */
 #define NSATTACH_EXIT_CANNOT_EXEC 126
 #define NSATTACH_EXIT_NOT_FOUND 127
@@ -48,6 +50,8 @@ enum action {
         ACTION_ATTACH,
         ACTION_HELP,
         ACTION_VERSION,
+        ACTION_LIST,
+        ACTION_INSPECT,
 };
 
 /* What the command line asked for; filled by cli_parse(), nothing resolved yet. */
@@ -71,6 +75,9 @@ struct options {
         enum env_mode env_mode;
         bool env_mode_set;
         bool exec_container; /* --exec=container: the container's program, as nsenter */
+        int runtime;         /* enum rt_scheme: --runtime, SCHEME_ANY (0) when not given */
+        const char *runtime_root[_ROOT_MAX]; /* --runtime-root KEY=DIR; NULL: default */
+        bool json;
         char **argv; /* program and arguments; NULL: the caller's shell */
 };
 
@@ -129,6 +136,7 @@ struct confine {
 
 struct plan {
         struct target target; /* pid 0: no -t, every namespace from a file */
+        char *target_name;    /* how the target resolved: "docker:webserver"; NULL for a PID */
         struct ns_slot ns[_NS_MAX];
         int proc_dirfd;  /* the host's /proc, to check what we entered */
         int root_fd;     /* -r */
@@ -183,3 +191,7 @@ void mntview_done(struct mntview *mv);
 int spawn_and_wait(struct plan *p, char **argv, int *ret_status);
 int exit_code_from_status(int status, int *ret_signal);
 _Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd);
+
+/* output.c: --list and --inspect */
+int output_list(const struct options *o, FILE *f, char *err, size_t errlen);
+int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen);

@@ -43,6 +43,14 @@ static inline void closep(int *fd)
                 _fd_;                                                                              \
         })
 
+/* Hand a pointer out of a scope whose cleanup would free it. */
+#define TAKE_PTR(p)                                                                                \
+        ({                                                                                         \
+                typeof(p) _p_ = (p);                                                               \
+                (p) = NULL;                                                                        \
+                _p_;                                                                               \
+        })
+
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 
 /*

@@ -9,12 +9,18 @@
 #include <string.h>
 
 #include "nsattach.h"
+#include "runtime.h"
 #include "util.h"
 
 enum {
         OPT_PRESERVE_CREDENTIALS = 0x100,
         OPT_ENV_MODE,
         OPT_EXEC,
+        OPT_RUNTIME,
+        OPT_RUNTIME_ROOT,
+        OPT_LIST,
+        OPT_INSPECT,
+        OPT_JSON,
 };
 
 struct opt_def {
@@ -26,7 +32,8 @@ struct opt_def {
 };
 
 static const struct opt_def opt_defs[] = {
-        { "target", required_argument, 't', "TARGET", "the process to attach to: PID or pid:PID" },
+        { "target", required_argument, 't', "TARGET",
+          "what to attach to: PID, a container's name or id (prefix), or RUNTIME:NAME" },
         { "all", no_argument, 'a', NULL, "enter every namespace of the target that differs from ours" },
         { "mount", optional_argument, 'm', "SOURCE", "enter the mount namespace: its files, the host's program (--exec)" },
         { "uts", optional_argument, 'u', "SOURCE", "enter the UTS namespace (hostname)" },
@@ -49,6 +56,14 @@ static const struct opt_def opt_defs[] = {
           "the program's environment: host, target or clean" },
         { "exec", required_argument, OPT_EXEC, "WHOSE",
           "with -m: run the host's program (host, the default) or the container's" },
+        { "runtime", required_argument, OPT_RUNTIME, "NAME",
+          "resolve names in one runtime only: docker, podman, containerd, nerdctl, k8s, crio, lxc, machine" },
+        { "runtime-root", required_argument, OPT_RUNTIME_ROOT, "KEY=DIR",
+          "read a runtime's state from DIR (KEY: see below; empty DIR: skip it)" },
+        { "list", no_argument, OPT_LIST, NULL, "list the running containers of every runtime and exit" },
+        { "inspect", required_argument, OPT_INSPECT, "TARGET",
+          "show how TARGET resolves, its namespaces and privileges, and exit" },
+        { "json", no_argument, OPT_JSON, NULL, "with --list or --inspect: print JSON" },
         { "help", no_argument, 'h', NULL, "show this help and exit" },
         { "version", no_argument, 'V', NULL, "show the version and exit" },
 };
@@ -83,6 +98,17 @@ void cli_help(FILE *f)
               "SOURCE is a namespace file (a path containing '/', e.g. /run/netns/x or\n"
               "/proc/1234/ns/net) or another PID; without it, the target's namespace.\n"
               "\n"
+              "TARGET is 1234 or pid:1234; NAME or an id prefix, searched in every runtime;\n"
+              "or docker:NAME, podman:NAME, containerd:[NAMESPACE/]ID, nerdctl:NAME,\n"
+              "k8s:[NAMESPACE/]POD[/CONTAINER], crio:NAME, lxc:NAME, machine:NAME.\n"
+              "Names are read from the runtimes' state files; no daemon is asked.\n"
+              "\n"
+              "--runtime-root keys (also NSATTACH_<KEY>_ROOT, '-' as '_'):\n",
+              f);
+        for (int i = 0; i < _ROOT_MAX; i++)
+                fprintf(f, "  %-12s %-28s %s\n", rt_root_table[i].key, rt_root_table[i].def,
+                        rt_root_table[i].what);
+        fputs("\n"
               "Exit status: the program's; 128+N if it died of signal N; 125 if nsattach\n"
               "failed; 126 if the program cannot be run; 127 if it is not found.\n",
               f);
@@ -198,6 +224,40 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
                 else
                         return fail(err, errlen, "--env-mode: '%s' is not host, target or clean", arg);
                 return 0;
+        case OPT_RUNTIME:
+                r = rt_scheme_from_name(arg, strlen(arg));
+                if (r < 0)
+                        return fail(err, errlen,
+                                    "--runtime: '%s' is not docker, podman, containerd, nerdctl, k8s, crio, "
+                                    "lxc or machine",
+                                    arg);
+                o->runtime = r;
+                return 0;
+        case OPT_RUNTIME_ROOT: {
+                const char *eq = strchr(arg, '=');
+                for (int i = 0; eq && i < _ROOT_MAX; i++)
+                        if (strlen(rt_root_table[i].key) == (size_t)(eq - arg) &&
+                            strncmp(arg, rt_root_table[i].key, (size_t)(eq - arg)) == 0) {
+                                if (eq[1] && eq[1] != '/')
+                                        return fail(err, errlen, "--runtime-root %s: not an absolute path",
+                                                    arg);
+                                o->runtime_root[i] = eq + 1;
+                                return 0;
+                        }
+                return fail(err, errlen, "--runtime-root: '%s' is not KEY=DIR with a KEY from --help", arg);
+        }
+        case OPT_LIST:
+                o->action = ACTION_LIST;
+                return 0;
+        case OPT_INSPECT:
+                if (!*arg)
+                        return fail(err, errlen, "--inspect: empty target");
+                o->action = ACTION_INSPECT;
+                o->target = arg;
+                return 0;
+        case OPT_JSON:
+                o->json = true;
+                return 0;
         case 'h':
                 o->action = ACTION_HELP;
                 return 0;
@@ -267,6 +327,15 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
                         return r;
         }
 
+        if (o->json && o->action != ACTION_LIST && o->action != ACTION_INSPECT && o->action != ACTION_HELP &&
+            o->action != ACTION_VERSION)
+                return fail(err, errlen, "--json goes with --list or --inspect");
+        if (o->action == ACTION_LIST || o->action == ACTION_INSPECT) {
+                if (optind < argc)
+                        return fail(err, errlen, "--%s takes no program ('%s')",
+                                    o->action == ACTION_LIST ? "list" : "inspect", argv[optind]);
+                return 0;
+        }
         if (o->action != ACTION_ATTACH)
                 return 0;
         o->argv = optind < argc ? argv + optind : NULL;

@@ -50,6 +50,14 @@ int main(int argc, char **argv)
                 return 0;
         }
 
+        if (o.action == ACTION_LIST || o.action == ACTION_INSPECT) {
+                r = o.action == ACTION_LIST ? output_list(&o, stdout, err, sizeof(err))
+                                            : output_inspect(&o, stdout, err, sizeof(err));
+                if (r < 0)
+                        die(err);
+                return 0;
+        }
+
         char *shell[] = { getenv("SHELL"), NULL };
         if (!shell[0] || !*shell[0])
                 shell[0] = (char *)"/bin/sh";

@@ -436,15 +436,15 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                             "/proc belongs to another pid namespace: its PIDs are not ours");
 
         if (o->target) {
-                pid_t pid;
-                r = target_parse_pid(o->target, &pid);
+                struct resolve_result res;
+                r = target_acquire(o->target, o->runtime, o->runtime_root, p->proc_dirfd, &p->target,
+                                   &res, err, errlen);
                 if (r < 0)
-                        return fail(err, errlen, -EINVAL,
-                                    "%s: not a valid target: expected a PID (1234 or pid:1234)",
-                                    o->target);
-                r = target_open(p->proc_dirfd, pid, &p->target);
-                if (r < 0)
-                        return fail(err, errlen, r, "%s: %s", o->target, target_error(r));
+                        return r;
+                if (!res.is_pid) {
+                        p->target_name = ctr_display(&res.ctr);
+                        ctr_free(&res.ctr);
+                }
         }
 
         for (int i = 0; i < _NS_MAX; i++)
@@ -562,6 +562,8 @@ void plan_done(struct plan *p)
 {
         mntview_done(&p->mnt);
         free(p->wd_path);
+        free(p->target_name);
+        p->target_name = NULL;
         p->wd_path = NULL;
         target_done(&p->target);
         for (int i = 0; i < _NS_MAX; i++)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "missing.h"
+#include "runtime.h"
 #include "nsattach.h"
 #include "util.h"
 
@@ -136,4 +137,388 @@ void target_done(struct target *t)
 {
         t->pidfd = safe_close(t->pidfd);
         t->procfd = safe_close(t->procfd);
+}
+
+/* ---- names: a runtime's container to a process (runtime.h) ---- */
+
+static bool scheme_scans(enum rt_scheme s, enum rt_kind k)
+{
+        switch (s) {
+        case SCHEME_ANY:
+                return true;
+        case SCHEME_DOCKER:
+                return k == RT_DOCKER;
+        case SCHEME_PODMAN:
+                return k == RT_PODMAN;
+        case SCHEME_CONTAINERD:
+        case SCHEME_NERDCTL:
+                return k == RT_CONTAINERD;
+        case SCHEME_K8S:
+                return k == RT_CONTAINERD || k == RT_CRIO;
+        case SCHEME_CRIO:
+                return k == RT_CRIO;
+        case SCHEME_LXC:
+                return k == RT_LXC;
+        case SCHEME_MACHINE:
+                return k == RT_MACHINE;
+        default:
+                return false;
+        }
+}
+
+/* The root whose presence says a runtime is installed here. */
+static const enum rt_root kind_root[_RT_MAX] = {
+        [RT_DOCKER] = ROOT_DOCKER, [RT_PODMAN] = ROOT_PODMAN, [RT_CONTAINERD] = ROOT_CONTAINERD,
+        [RT_CRIO] = ROOT_PODMAN_RUN, [RT_LXC] = ROOT_LXC, [RT_MACHINE] = ROOT_MACHINES,
+};
+
+/*
+ * Every container the scheme can name that could match q->text.  "searched"
+ * gets the runtimes that have state here, for the error that finds none.
+ */
+int rt_scan_all(const struct rt_query *q, struct ctr_list *out, char *searched, size_t len)
+{
+        static int (*const scan[])(const struct rt_query *, struct ctr_list *) = {
+                rt_docker_scan, rt_podman_scan, rt_containerd_scan, rt_lxc_scan, rt_machine_scan,
+        };
+        static const enum rt_kind first_kind[] = { RT_DOCKER, RT_PODMAN, RT_CONTAINERD, RT_LXC,
+                                                   RT_MACHINE };
+        size_t used = 0;
+        int denied = 0;
+
+        if (searched && len)
+                searched[0] = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(scan); i++) {
+                enum rt_kind k = first_kind[i];
+                bool wanted = scheme_scans(q->scheme, k) || (k == RT_PODMAN && scheme_scans(q->scheme, RT_CRIO));
+                if (!wanted)
+                        continue;
+                int r = scan[i](q, out);
+                if (r == -ENOMEM)
+                        return r;
+                for (enum rt_kind kk = k; kk < _RT_MAX; kk++) {
+                        /* podman's scan also reports CRI-O */
+                        if (kk != k && !(k == RT_PODMAN && kk == RT_CRIO))
+                                continue;
+                        if (!scheme_scans(q->scheme, kk))
+                                continue;
+                        const char *root = q->roots[kind_root[kk]];
+                        if (!searched || !root || access(root, F_OK) < 0)
+                                continue;
+                        int n = snprintf(searched + used, len - used, "%s%s%s", used ? ", " : "",
+                                         rt_kind_name[kk], r == -EACCES ? " (permission denied)" : "");
+                        if (n > 0 && (size_t)n < len - used)
+                                used += (size_t)n;
+                }
+                if (r == -EACCES)
+                        denied++;
+        }
+        return denied ? -EACCES : 0;
+}
+
+char *ctr_display(const struct ctr *c)
+{
+        if (c->k8s_pod)
+                return rt_path("k8s:%s/%s/%s", c->k8s_ns, c->k8s_pod, c->k8s_ctr);
+        switch (c->kind) {
+        case RT_CONTAINERD:
+                return c->name ? rt_path("nerdctl:%s", c->name) : rt_path("containerd:%s/%s", c->ns, c->id);
+        default:
+                return rt_path("%s:%s", rt_kind_name[c->kind], c->name ? c->name : c->id);
+        }
+}
+
+enum { MATCH_NONE, MATCH_PREFIX, MATCH_NAME, MATCH_ID };
+
+/* Distinct container names in a pod (restarts of one container share its name). */
+static size_t pod_containers(const struct ctr_list *l, const struct ctr *c)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; i < l->n; i++) {
+                const struct ctr *o = &l->v[i];
+                if (!o->k8s_pod || strcmp(o->k8s_ns, c->k8s_ns) || strcmp(o->k8s_pod, c->k8s_pod))
+                        continue;
+                bool seen = false;
+                for (size_t k = 0; k < i && !seen; k++) {
+                        const struct ctr *p = &l->v[k];
+                        seen = p->k8s_pod && !strcmp(p->k8s_ns, o->k8s_ns) &&
+                               !strcmp(p->k8s_pod, o->k8s_pod) && !strcmp(p->k8s_ctr, o->k8s_ctr);
+                }
+                n += !seen;
+        }
+        return n;
+}
+
+/* k8s:[NAMESPACE/]POD[/CONTAINER]; POD alone or NAMESPACE/POD only for a one-container pod. */
+static bool k8s_match(const struct ctr_list *l, const struct ctr *c, const char *q)
+{
+        char a[256], b[256], d[256];
+        int n;
+
+        if (!c->k8s_pod || strlen(q) >= sizeof(a))
+                return false;
+        n = sscanf(q, "%255[^/]/%255[^/]/%255[^/]", a, b, d);
+        size_t slashes = 0;
+        for (const char *p = q; *p; p++)
+                slashes += *p == '/';
+        if (n < 1 || slashes != (size_t)n - 1)
+                return false;
+        if (n == 3)
+                return !strcmp(a, c->k8s_ns) && !strcmp(b, c->k8s_pod) && !strcmp(d, c->k8s_ctr);
+        if (n == 2)
+                return (!strcmp(a, c->k8s_pod) && !strcmp(b, c->k8s_ctr)) ||
+                       (!strcmp(a, c->k8s_ns) && !strcmp(b, c->k8s_pod) && pod_containers(l, c) == 1);
+        return !strcmp(a, c->k8s_pod) && pod_containers(l, c) == 1;
+}
+
+static int match_class(const struct ctr_list *l, const struct ctr *c, enum rt_scheme s, const char *q)
+{
+        size_t ql = strlen(q);
+
+        if ((s == SCHEME_K8S || s == SCHEME_ANY) && k8s_match(l, c, q))
+                return MATCH_NAME;
+        if (s == SCHEME_K8S)
+                return MATCH_NONE;
+        if (s == SCHEME_NERDCTL)
+                return c->name && !strcmp(c->name, q) ? MATCH_NAME : MATCH_NONE;
+        if (c->kind == RT_CONTAINERD) {
+                const char *id = q, *slash = strchr(q, '/');
+                if (slash) {
+                        if (strlen(c->ns) != (size_t)(slash - q) || strncmp(c->ns, q, (size_t)(slash - q)))
+                                return MATCH_NONE;
+                        id = slash + 1;
+                }
+                if (!strcmp(c->id, id))
+                        return MATCH_ID;
+                if (!slash && c->name && !strcmp(c->name, q))
+                        return MATCH_NAME;
+                return *id && !strncmp(c->id, id, strlen(id)) ? MATCH_PREFIX : MATCH_NONE;
+        }
+        if (!strcmp(c->id, q))
+                return MATCH_ID;
+        if (c->name && !strcmp(c->name, q))
+                return MATCH_NAME;
+        if (c->kind != RT_LXC && c->kind != RT_MACHINE && ql > 0 && !strncmp(c->id, q, ql))
+                return MATCH_PREFIX;
+        return MATCH_NONE;
+}
+
+static void list_matches(char *buf, size_t len, struct ctr *const *m, size_t n)
+{
+        size_t used = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < n && used < len; i++) {
+                _cleanup_free_ char *d = ctr_display(m[i]);
+                int k;
+                if (m[i]->state == CTR_STOPPED)
+                        k = snprintf(buf + used, len - used, "%s%s (stopped)", i ? ", " : "",
+                                     d ? d : "?");
+                else
+                        k = snprintf(buf + used, len - used, "%s%s (pid %d)", i ? ", " : "", d ? d : "?",
+                                     (int)m[i]->pid);
+                if (k < 0)
+                        break;
+                used += (size_t)k;
+        }
+}
+
+int target_resolve(const char *target, enum rt_scheme restrict_to,
+                   const char *const overrides[_ROOT_MAX], struct resolve_result *ret, char *err,
+                   size_t errlen)
+{
+        struct rt_query q;
+        struct ctr_list l = { 0 };
+        char searched[256];
+        const char *text = target;
+        enum rt_scheme scheme = SCHEME_ANY;
+        int r;
+
+        *ret = (struct resolve_result){ 0 };
+        if (target_parse_pid(target, &ret->pid) == 0) {
+                ret->is_pid = true;
+                return 0;
+        }
+        if (strncmp(target, "pid:", 4) == 0) {
+                snprintf(err, errlen, "%s: not a valid PID", target);
+                return -EINVAL;
+        }
+        const char *colon = strchr(target, ':');
+        if (colon) {
+                r = rt_scheme_from_name(target, (size_t)(colon - target));
+                if (r < 0) {
+                        snprintf(err, errlen,
+                                 "%s: unknown runtime '%.*s' (docker, podman, containerd, nerdctl, "
+                                 "k8s, crio, lxc, machine, pid)",
+                                 target, (int)(colon - target), target);
+                        return -EINVAL;
+                }
+                scheme = (enum rt_scheme)r;
+                text = colon + 1;
+        }
+        if (restrict_to != SCHEME_ANY && scheme != SCHEME_ANY && scheme != restrict_to) {
+                snprintf(err, errlen, "%s: names runtime %s, but --runtime is %s", target,
+                         rt_scheme_name[scheme], rt_scheme_name[restrict_to]);
+                return -EINVAL;
+        }
+        if (scheme == SCHEME_ANY)
+                scheme = restrict_to;
+        if (!*text || strlen(text) > 512 || strpbrk(text, "\n\t ")) {
+                snprintf(err, errlen, "%s: not a valid target: expected a PID, a container name or id, "
+                                      "or RUNTIME:NAME", target);
+                return -EINVAL;
+        }
+
+        rt_query_init(&q, overrides);
+        q.text = text;
+        q.scheme = scheme;
+        r = rt_scan_all(&q, &l, searched, sizeof(searched));
+        if (r == -ENOMEM) {
+                snprintf(err, errlen, "%s: out of memory", target);
+                ctr_list_free(&l);
+                return r;
+        }
+
+        /* Per runtime: exact id, then exact name, then a unique prefix (docker's rule). */
+        struct ctr *winners[_RT_MAX * 4];
+        size_t nw = 0;
+        bool ambiguous_inside = false;
+        for (int k = 0; k < _RT_MAX; k++) {
+                int best = MATCH_NONE;
+                for (size_t i = 0; i < l.n; i++)
+                        if ((int)l.v[i].kind == k) {
+                                int m = match_class(&l, &l.v[i], scheme, text);
+                                if (m > best)
+                                        best = m;
+                        }
+                if (best == MATCH_NONE)
+                        continue;
+                struct ctr *cand[8];
+                size_t nc = 0, running = 0;
+                for (size_t i = 0; i < l.n; i++)
+                        if ((int)l.v[i].kind == k && match_class(&l, &l.v[i], scheme, text) == best) {
+                                if (nc < ELEMENTSOF(cand))
+                                        cand[nc] = &l.v[i];
+                                nc++;
+                                running += l.v[i].state != CTR_STOPPED;
+                        }
+                /* Several attempts of one k8s container share its name: the running one. */
+                if (nc > 1 && best == MATCH_NAME && running == 1 && nc <= ELEMENTSOF(cand)) {
+                        for (size_t i = 0; i < nc; i++)
+                                if (cand[i]->state != CTR_STOPPED)
+                                        cand[0] = cand[i];
+                        nc = 1;
+                }
+                if (nc > 1)
+                        ambiguous_inside = true;
+                for (size_t i = 0; i < nc && i < ELEMENTSOF(cand) && nw < ELEMENTSOF(winners); i++)
+                        winners[nw++] = cand[i];
+        }
+
+        if (nw == 0) {
+                if (r == -EACCES)
+                        snprintf(err, errlen, "%s: no such container or PID (searched %s; run as root?)",
+                                 target, searched);
+                else
+                        snprintf(err, errlen, "%s: no such container or PID (searched %s)", target,
+                                 *searched ? searched : "no runtime state found on this host");
+                ctr_list_free(&l);
+                return -ENOENT;
+        }
+        if (nw > 1) {
+                char lst[768];
+                list_matches(lst, sizeof(lst), winners, nw);
+                snprintf(err, errlen, "%s: ambiguous: %s; use %s", target, lst,
+                         ambiguous_inside ? "a longer id prefix" : "--runtime or a prefix");
+                ctr_list_free(&l);
+                return -ENOTUNIQ;
+        }
+        ret->ctr = *winners[0];
+        *winners[0] = (struct ctr){ 0 };
+        ctr_list_free(&l);
+        return 0;
+}
+
+/* Does one line of /proc/PID/cgroup name the container: "/PIECE" ending a path component? */
+static bool cgroup_has(const char *cg, const char *piece)
+{
+        size_t pl = strlen(piece);
+
+        for (const char *p = strstr(cg, piece); p; p = strstr(p + 1, piece))
+                if (p > cg && p[-1] == '/' && (p[pl] == '/' || p[pl] == '\n' || p[pl] == '\0'))
+                        return true;
+        return false;
+}
+
+int ctr_verify(const struct ctr *c, int procfd, uint64_t starttime, char *why, size_t len)
+{
+        if (c->start) {
+                if (c->start == starttime)
+                        return 0;
+                snprintf(why, len, "pid %d is no longer its process (start time %llu, recorded %llu)",
+                         (int)c->pid, (unsigned long long)starttime, (unsigned long long)c->start);
+                return -ESRCH;
+        }
+        _cleanup_free_ char *cg = NULL;
+        if (read_file_at(procfd, "cgroup", &cg, NULL) < 0) {
+                snprintf(why, len, "pid %d has exited", (int)c->pid);
+                return -ESRCH;
+        }
+        for (int i = 0; i < CTR_CGROUP_MAX; i++)
+                if (c->cgroup[i] && cgroup_has(cg, c->cgroup[i]))
+                        return 0;
+        snprintf(why, len, "pid %d is no longer its process (not in its cgroup)", (int)c->pid);
+        return -ESRCH;
+}
+
+/*
+ * TARGET to a held, verified process: a PID as given, or a container's init
+ * proven to be the one its runtime started.  ret_res (may be NULL) gets the
+ * container record.
+ */
+int target_acquire(const char *target, int runtime, const char *const roots[_ROOT_MAX],
+                   int proc_dirfd, struct target *ret, struct resolve_result *ret_res, char *err,
+                   size_t errlen)
+{
+        struct resolve_result res;
+        char why[160];
+        int r = target_resolve(target, (enum rt_scheme)runtime, roots, &res, err, errlen);
+
+        if (r < 0)
+                return r;
+        pid_t pid = res.is_pid ? res.pid : res.ctr.pid;
+        _cleanup_free_ char *disp = res.is_pid ? NULL : ctr_display(&res.ctr);
+        if (!res.is_pid && (res.ctr.state == CTR_STOPPED || pid <= 0)) {
+                snprintf(err, errlen, "%s: container %s is not running", target, disp ? disp : target);
+                ctr_free(&res.ctr);
+                return -ESRCH;
+        }
+        r = target_open(proc_dirfd, pid, ret);
+        if (r == 0 && !res.is_pid) {
+                r = ctr_verify(&res.ctr, ret->procfd, ret->starttime, why, sizeof(why));
+                if (r < 0)
+                        target_done(ret);
+        } else if (r == -ESRCH)
+                snprintf(why, sizeof(why), "pid %d has exited", (int)pid);
+        if (r < 0) {
+                if (res.is_pid)
+                        snprintf(err, errlen, "%s: %s", target,
+                                 r == -ESRCH    ? "no such process (it is not running, or has exited)" :
+                                 r == -ECHILD   ? "not a process id (a thread id?)" :
+                                 r == -EACCES || r == -EPERM ? "permission denied" :
+                                                  strerror(-r));
+                else if (r == -ESRCH)
+                        snprintf(err, errlen, "%s: container %s is not running (%s)", target,
+                                 disp ? disp : target, why);
+                else
+                        snprintf(err, errlen, "%s: pid %d: %s", target, (int)pid, strerror(-r));
+                ctr_free(&res.ctr);
+                return r;
+        }
+        if (ret_res)
+                *ret_res = res;
+        else
+                ctr_free(&res.ctr);
+        return 0;
 }

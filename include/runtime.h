@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Container runtimes: turning a name or id into a process, from each runtime's
+ * on-disk state (never its daemon), and proving the process is the one the
+ * runtime started.  One file per runtime under src/runtime/.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * The directories resolution reads.  Each can be moved by --runtime-root
+ * KEY=DIR or NSATTACH_<KEY>_ROOT (KEY upper-cased, '-' as '_'); an empty DIR
+ * turns that root off.
+ */
+enum rt_root {
+        ROOT_DOCKER,      /* docker data-root: containers/<id>/config.v2.json */
+        ROOT_DOCKER_EXEC, /* docker exec-root: runtime-runc/moby/<id>/state.json, containerd/ */
+        ROOT_PODMAN,      /* containers/storage graphroot: <driver>-containers/containers.json */
+        ROOT_PODMAN_RUN,  /* containers/storage runroot: <driver>-containers/<id>/userdata/ */
+        ROOT_RUNC,        /* runc's default --root */
+        ROOT_CRUN,        /* crun's default --root */
+        ROOT_CONTAINERD,  /* containerd --state */
+        ROOT_LXC,         /* lxc.lxcpath */
+        ROOT_MACHINES,    /* systemd-machined's machine files */
+        ROOT_CGROUP,      /* the cgroup file systems */
+        ROOT_HOME,        /* users' homes, for rootless docker and podman data */
+        ROOT_USER_RUN,    /* users' XDG_RUNTIME_DIRs (/run/user/UID) */
+        _ROOT_MAX,
+};
+
+struct rt_root_info {
+        const char *key;  /* for --runtime-root */
+        const char *def;
+        const char *what; /* for --help and errors */
+};
+extern const struct rt_root_info rt_root_table[_ROOT_MAX];
+
+enum rt_kind {
+        RT_DOCKER,
+        RT_PODMAN,
+        RT_CONTAINERD,
+        RT_CRIO,
+        RT_LXC,
+        RT_MACHINE,
+        _RT_MAX,
+};
+extern const char *const rt_kind_name[_RT_MAX];
+
+/* What --runtime and a "RUNTIME:" prefix may name: the runtimes plus two naming schemes. */
+enum rt_scheme {
+        SCHEME_ANY,
+        SCHEME_DOCKER,
+        SCHEME_PODMAN,
+        SCHEME_CONTAINERD,
+        SCHEME_NERDCTL, /* containerd containers by their nerdctl/name */
+        SCHEME_K8S,     /* CRI containers (containerd or CRI-O) by namespace/pod/container */
+        SCHEME_CRIO,
+        SCHEME_LXC,
+        SCHEME_MACHINE,
+        _SCHEME_MAX,
+};
+extern const char *const rt_scheme_name[_SCHEME_MAX];
+int rt_scheme_from_name(const char *s, size_t len); /* enum rt_scheme, or -EINVAL */
+
+enum ctr_state {
+        CTR_RUNNING,
+        CTR_PAUSED,
+        CTR_STOPPED, /* the runtime says so, or its pid no longer is its process */
+};
+extern const char *const ctr_state_name[3];
+
+#define CTR_CGROUP_MAX 3
+
+/* One container as its runtime recorded it.  Strings are owned. */
+struct ctr {
+        enum rt_kind kind;
+        char *id;     /* the runtime's full id (LXC and machines: the name) */
+        char *name;   /* docker/podman/CRI-O/LXC/machine name; containerd: nerdctl/name */
+        char *ns;     /* containerd namespace */
+        char *k8s_ns; /* CRI: pod namespace, pod and container name; NULL if not a CRI container */
+        char *k8s_pod;
+        char *k8s_ctr;
+        char *image;
+        enum ctr_state state;
+        pid_t pid;           /* 0: not running or unknown */
+        uint64_t start;      /* the runtime's record of /proc/PID/stat field 22; 0: none */
+        bool own_pidns;      /* its init should be pid 1 of its pid namespace */
+        char *cgroup[CTR_CGROUP_MAX]; /* cgroup path pieces that name it ("libpod-<id>") */
+        char *source;        /* the state file it was found in */
+        char *start_source;  /* the runc/crun state file the start time came from */
+        char *rootfs;        /* its root file system on the host, from that state file */
+};
+
+struct ctr_list {
+        struct ctr *v;
+        size_t n, cap;
+};
+
+/* What one resolver is asked; NULL query: list everything. */
+struct rt_query {
+        const char *text;          /* without the RUNTIME: prefix */
+        enum rt_scheme scheme;
+        const char *roots[_ROOT_MAX]; /* NULL: that root is off */
+};
+
+struct ctr *ctr_list_add(struct ctr_list *l, enum rt_kind kind);
+void ctr_list_free(struct ctr_list *l);
+void ctr_free(struct ctr *c);
+
+/*
+ * The resolvers.  Each appends every container of its runtime that could match
+ * q->text (a superset: matching and precedence are done by the caller), or every
+ * container when q->text is NULL.  Missing roots are not errors; -errno only for
+ * what should have been readable (EACCES) or out of memory.
+ */
+int rt_docker_scan(const struct rt_query *q, struct ctr_list *out);
+int rt_podman_scan(const struct rt_query *q, struct ctr_list *out); /* podman and CRI-O */
+int rt_containerd_scan(const struct rt_query *q, struct ctr_list *out);
+int rt_lxc_scan(const struct rt_query *q, struct ctr_list *out);
+int rt_machine_scan(const struct rt_query *q, struct ctr_list *out);
+
+/* Shared by the resolvers (runtime/common.c). */
+struct json_t;
+int rt_read_json(const char *path, size_t max, struct json_t **ret);
+const char *rt_json_str(struct json_t *obj, const char *key);
+int rt_read_small(const char *path, char **ret); /* a small text file, trailing newline cut */
+char *rt_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int rt_runc_state(struct ctr *c, const char *path); /* start time from runc state.json / crun status */
+bool rt_is_hex_id(const char *s, size_t len);
+
+/* Resolution (target.c) */
+struct resolve_result {
+        struct ctr ctr;   /* the one match */
+        bool is_pid;      /* a plain PID target: ctr is empty */
+        pid_t pid;
+};
+void rt_query_init(struct rt_query *q, const char *const overrides[_ROOT_MAX]);
+int rt_scan_all(const struct rt_query *q, struct ctr_list *out, char *searched, size_t len);
+int target_resolve(const char *target, enum rt_scheme restrict_to,
+                   const char *const overrides[_ROOT_MAX], struct resolve_result *ret, char *err,
+                   size_t errlen);
+/* Is the recorded process still the container's?  0, or -ESRCH with why in err. */
+int ctr_verify(const struct ctr *c, int procfd, uint64_t starttime, char *why, size_t len);
+char *ctr_display(const struct ctr *c); /* "docker:webserver" */
+struct target;
+int target_acquire(const char *target, int runtime, const char *const roots[_ROOT_MAX],
+                   int proc_dirfd, struct target *ret, struct resolve_result *ret_res, char *err,
+                   size_t errlen);

@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * --list and --inspect (SPEC section 7): what a runbook reads.  Tables come from
+ * libsmartcols, as lsns prints them; JSON keys are stable and lower-case.
+ */
+#include <fcntl.h>
+#include <jansson.h>
+#include <libsmartcols.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "nsattach.h"
+#include "runtime.h"
+#include "util.h"
+
+/* The namespaces of /proc/PID that are not the caller's, as "mnt,uts,net". */
+static void ns_differing(int proc_dirfd, int procfd, char *buf, size_t len)
+{
+        size_t used = 0;
+
+        buf[0] = '\0';
+        for (int i = 0; i < _NS_MAX; i++) {
+                char path[64];
+                struct stat mine, theirs;
+                snprintf(path, sizeof(path), "ns/%s", ns_table[i].name);
+                if (fstatat(procfd, path, &theirs, 0) < 0)
+                        continue;
+                snprintf(path, sizeof(path), "self/ns/%s", ns_table[i].name);
+                if (fstatat(proc_dirfd, path, &mine, 0) < 0)
+                        continue;
+                if (mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev)
+                        continue;
+                int n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", ns_table[i].name);
+                if (n > 0 && (size_t)n < len - used)
+                        used += (size_t)n;
+        }
+}
+
+/* The name a container goes by in its runtime, without the runtime. */
+static char *short_name(const struct ctr *c)
+{
+        if (c->k8s_pod)
+                return rt_path("%s/%s/%s", c->k8s_ns, c->k8s_pod, c->k8s_ctr);
+        if (c->kind == RT_CONTAINERD && !c->name)
+                return rt_path("%s/%s", c->ns, c->id);
+        return strdup(c->name ? c->name : c->id);
+}
+
+static int cmp_ctr(const void *a, const void *b)
+{
+        const struct ctr *x = a, *y = b;
+
+        if (x->kind != y->kind)
+                return (int)x->kind - (int)y->kind;
+        const char *nx = x->name ? x->name : x->id, *ny = y->name ? y->name : y->id;
+        int r = strcmp(nx, ny);
+        return r ? r : strcmp(x->id, y->id);
+}
+
+enum { COL_RUNTIME, COL_NAME, COL_ID, COL_PID, COL_STATE, COL_IMAGE, COL_NS, COL_TARGET, _COL_MAX };
+
+int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
+{
+        static const struct {
+                const char *name;
+                double width;
+                int json;
+        } cols[_COL_MAX] = {
+                [COL_RUNTIME] = { "RUNTIME", 0, SCOLS_JSON_STRING },
+                [COL_NAME] = { "NAME", 0.2, SCOLS_JSON_STRING },
+                [COL_ID] = { "ID", 0, SCOLS_JSON_STRING },
+                [COL_PID] = { "PID", 0, SCOLS_JSON_NUMBER },
+                [COL_STATE] = { "STATE", 0, SCOLS_JSON_STRING },
+                [COL_IMAGE] = { "IMAGE", 0.2, SCOLS_JSON_STRING },
+                [COL_NS] = { "NS", 0, SCOLS_JSON_ARRAY_STRING },
+                [COL_TARGET] = { "TARGET", 0.2, SCOLS_JSON_STRING },
+        };
+        struct rt_query q;
+        struct ctr_list l = { 0 };
+        _cleanup_close_ int proc_dirfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int r;
+
+        if (proc_dirfd < 0) {
+                snprintf(err, errlen, "/proc: %s", strerror(errno));
+                return -errno;
+        }
+        rt_query_init(&q, o->runtime_root);
+        q.scheme = (enum rt_scheme)o->runtime;
+        r = rt_scan_all(&q, &l, NULL, 0);
+        if (r == -ENOMEM) {
+                snprintf(err, errlen, "listing containers: out of memory");
+                return r;
+        }
+        if (l.n > 1)
+                qsort(l.v, l.n, sizeof(*l.v), cmp_ctr);
+
+        struct libscols_table *tb = scols_new_table();
+        if (!tb) {
+                ctr_list_free(&l);
+                snprintf(err, errlen, "listing containers: out of memory");
+                return -ENOMEM;
+        }
+        scols_table_set_name(tb, "containers");
+        scols_table_enable_json(tb, o->json);
+        for (int i = 0; i < _COL_MAX; i++) {
+                const char *name = cols[i].name;
+                char lower[16];
+                if (o->json) {
+                        size_t k = 0;
+                        for (; name[k] && k < sizeof(lower) - 1; k++)
+                                lower[k] = (char)(name[k] | 0x20);
+                        lower[k] = '\0';
+                        name = lower;
+                }
+                struct libscols_column *cl = scols_table_new_column(tb, name, cols[i].width,
+                                                                     i == COL_PID ? SCOLS_FL_RIGHT : 0);
+                if (cl)
+                        scols_column_set_json_type(cl, cols[i].json);
+        }
+        for (size_t i = 0; i < l.n; i++) {
+                struct ctr *c = &l.v[i];
+                struct target t = TARGET_INIT;
+                char why[160], ns[128], pid[16];
+
+                /* Only what is running, and proven to be the runtime's process. */
+                if (c->state == CTR_STOPPED || c->pid <= 0 ||
+                    target_open(proc_dirfd, c->pid, &t) < 0)
+                        continue;
+                if (ctr_verify(c, t.procfd, t.starttime, why, sizeof(why)) < 0) {
+                        target_done(&t);
+                        continue;
+                }
+                ns_differing(proc_dirfd, t.procfd, ns, sizeof(ns));
+                target_done(&t);
+                if (o->json)
+                        for (char *p = ns; *p; p++)
+                                *p = *p == ',' ? '\n' : *p;
+                snprintf(pid, sizeof(pid), "%d", (int)c->pid);
+                _cleanup_free_ char *name = short_name(c), *disp = ctr_display(c);
+                char id[65];
+                snprintf(id, sizeof(id), "%.*s", o->json ? 64 : 12, c->id);
+                struct libscols_line *ln = scols_table_new_line(tb, NULL);
+                if (!ln || !name || !disp)
+                        break;
+                const char *sn = c->state == CTR_PAUSED ? "paused" : "running";
+                scols_line_set_data(ln, COL_RUNTIME, rt_kind_name[c->kind]);
+                scols_line_set_data(ln, COL_NAME, name);
+                scols_line_set_data(ln, COL_ID, id);
+                scols_line_set_data(ln, COL_PID, pid);
+                scols_line_set_data(ln, COL_STATE, sn);
+                scols_line_set_data(ln, COL_IMAGE, c->image ? c->image : "");
+                scols_line_set_data(ln, COL_NS, ns);
+                scols_line_set_data(ln, COL_TARGET, disp);
+        }
+        r = scols_print_table(tb);
+        scols_unref_table(tb);
+        ctr_list_free(&l);
+        if (r < 0) {
+                snprintf(err, errlen, "writing the list: %s", strerror(-r));
+                return r;
+        }
+        return 0;
+}
+
+/* "Key:\t<value>" of /proc/PID/status, or NULL. */
+static char *status_value(const char *status, const char *key)
+{
+        size_t kl = strlen(key);
+
+        for (const char *l = status; l && *l;) {
+                if (strncmp(l, key, kl) == 0 && l[kl] == ':') {
+                        const char *v = l + kl + 1 + strspn(l + kl + 1, " \t");
+                        return strndup(v, strcspn(v, "\n"));
+                }
+                l = strchr(l, '\n');
+                l = l ? l + 1 : NULL;
+        }
+        return NULL;
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+        return s ? json_string(s) : json_null();
+}
+
+/* The content of a small /proc file with whitespace runs made single spaces. */
+static char *proc_text(int procfd, const char *path)
+{
+        _cleanup_free_ char *buf = NULL;
+        if (read_file_at(procfd, path, &buf, NULL) < 0)
+                return NULL;
+        size_t n = strlen(buf);
+        while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
+                buf[--n] = '\0';
+        return TAKE_PTR(buf);
+}
+
+int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen)
+{
+        struct target t = TARGET_INIT;
+        struct resolve_result res;
+        _cleanup_close_ int proc_dirfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int r;
+
+        if (proc_dirfd < 0) {
+                snprintf(err, errlen, "/proc: %s", strerror(errno));
+                return -errno;
+        }
+        r = target_acquire(o->target, o->runtime, o->runtime_root, proc_dirfd, &t, &res, err, errlen);
+        if (r < 0)
+                return r;
+
+        json_t *j = json_object();
+        json_t *nss = json_object();
+        _cleanup_free_ char *status = NULL;
+        read_file_at(t.procfd, "status", &status, NULL);
+        json_object_set_new(j, "target", json_string(o->target));
+        json_object_set_new(j, "pid", json_integer(t.pid));
+        json_object_set_new(j, "starttime", json_integer((json_int_t)t.starttime));
+        if (res.is_pid) {
+                json_object_set_new(j, "runtime", json_null());
+                json_object_set_new(j, "resolved", json_string("pid"));
+        } else {
+                const struct ctr *c = &res.ctr;
+                _cleanup_free_ char *disp = ctr_display(c), *name = short_name(c);
+                json_object_set_new(j, "runtime", json_string(rt_kind_name[c->kind]));
+                json_object_set_new(j, "resolved", jstr_or_null(disp));
+                json_object_set_new(j, "name", jstr_or_null(name));
+                json_object_set_new(j, "id", json_string(c->id));
+                json_object_set_new(j, "state", json_string(ctr_state_name[c->state]));
+                json_object_set_new(j, "image", jstr_or_null(c->image));
+                json_object_set_new(j, "state_file", jstr_or_null(c->source));
+                if (c->start) {
+                        json_object_set_new(j, "verified_by", json_string("start time"));
+                        json_object_set_new(j, "verified_with", jstr_or_null(c->start_source));
+                } else {
+                        json_object_set_new(j, "verified_by", json_string("cgroup"));
+                        json_object_set_new(j, "verified_with", jstr_or_null(c->cgroup[0]));
+                }
+                json_object_set_new(j, "rootfs", jstr_or_null(c->rootfs));
+        }
+        for (int i = 0; i < _NS_MAX; i++) {
+                char path[64];
+                struct stat mine, theirs;
+                snprintf(path, sizeof(path), "ns/%s", ns_table[i].name);
+                if (fstatat(t.procfd, path, &theirs, 0) < 0)
+                        continue;
+                snprintf(path, sizeof(path), "self/ns/%s", ns_table[i].name);
+                bool have_mine = fstatat(proc_dirfd, path, &mine, 0) == 0;
+                json_t *n = json_object();
+                json_object_set_new(n, "inode", json_integer((json_int_t)theirs.st_ino));
+                json_object_set_new(n, "host_inode",
+                                    have_mine ? json_integer((json_int_t)mine.st_ino) : json_null());
+                json_object_set_new(n, "shared", json_boolean(have_mine && mine.st_ino == theirs.st_ino &&
+                                                              mine.st_dev == theirs.st_dev));
+                json_object_set_new(nss, ns_table[i].name, n);
+        }
+        json_object_set_new(j, "namespaces", nss);
+        static const char *const keys[][2] = {
+                { "uid", "Uid" },           { "gid", "Gid" },           { "cap_inheritable", "CapInh" },
+                { "cap_permitted", "CapPrm" }, { "cap_effective", "CapEff" }, { "cap_bounding", "CapBnd" },
+                { "cap_ambient", "CapAmb" }, { "no_new_privs", "NoNewPrivs" }, { "seccomp", "Seccomp" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
+                _cleanup_free_ char *v = status ? status_value(status, keys[i][1]) : NULL;
+                json_object_set_new(j, keys[i][0], jstr_or_null(v));
+        }
+        _cleanup_free_ char *uidmap = proc_text(t.procfd, "uid_map");
+        _cleanup_free_ char *gidmap = proc_text(t.procfd, "gid_map");
+        _cleanup_free_ char *cgroup = proc_text(t.procfd, "cgroup");
+        _cleanup_free_ char *label = proc_text(t.procfd, "attr/current");
+        json_object_set_new(j, "uid_map", jstr_or_null(uidmap));
+        json_object_set_new(j, "gid_map", jstr_or_null(gidmap));
+        json_object_set_new(j, "cgroup", jstr_or_null(cgroup));
+        json_object_set_new(j, "lsm_label", jstr_or_null(label));
+        /* The process may have gone while we read: say nothing rather than mix two. */
+        r = target_check(&t);
+        target_done(&t);
+        ctr_free(&res.ctr);
+        if (r < 0) {
+                json_decref(j);
+                snprintf(err, errlen, "%s: exited while being inspected", o->target);
+                return r;
+        }
+
+        if (o->json) {
+                r = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                fputc('\n', f);
+        } else {
+                const char *key;
+                json_t *v;
+                json_object_foreach(j, key, v) {
+                        if (json_is_object(v)) {
+                                const char *nk;
+                                json_t *nv;
+                                json_object_foreach(v, nk, nv) {
+                                        fprintf(f, "ns.%-16s %" JSON_INTEGER_FORMAT "%s\n", nk,
+                                                json_integer_value(json_object_get(nv, "inode")),
+                                                json_is_true(json_object_get(nv, "shared")) ? " (host's)" : "");
+                                }
+                                continue;
+                        }
+                        if (json_is_null(v))
+                                continue;
+                        char *s = json_is_string(v) ? strdup(json_string_value(v))
+                                                    : json_dumps(v, JSON_ENCODE_ANY);
+                        if (!s)
+                                continue;
+                        /* multi-line values (cgroup, maps) continue indented */
+                        fprintf(f, "%-19s ", key);
+                        for (char *p = s; *p; p++) {
+                                fputc(*p, f);
+                                if (*p == '\n' && p[1])
+                                        fprintf(f, "%-19s ", "");
+                        }
+                        fputc('\n', f);
+                        free(s);
+                }
+        }
+        json_decref(j);
+        if (fflush(f) != 0 || r < 0) {
+                snprintf(err, errlen, "writing the inspection: %s", strerror(errno));
+                return -EIO;
+        }
+        return 0;
+}

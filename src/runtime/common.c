@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What every resolver needs: the roots, the container list, bounded JSON reads. */
+#include <ctype.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runtime.h"
+#include "util.h"
+
+const struct rt_root_info rt_root_table[_ROOT_MAX] = {
+        [ROOT_DOCKER] = { "docker", "/var/lib/docker", "docker data-root" },
+        [ROOT_DOCKER_EXEC] = { "docker-exec", "/run/docker", "docker exec-root" },
+        [ROOT_PODMAN] = { "podman", "/var/lib/containers/storage", "containers/storage graph root" },
+        [ROOT_PODMAN_RUN] = { "podman-run", "/run/containers/storage", "containers/storage run root" },
+        [ROOT_RUNC] = { "runc", "/run/runc", "runc state root" },
+        [ROOT_CRUN] = { "crun", "/run/crun", "crun state root" },
+        [ROOT_CONTAINERD] = { "containerd", "/run/containerd", "containerd state directory" },
+        [ROOT_LXC] = { "lxc", "/var/lib/lxc", "LXC lxcpath" },
+        [ROOT_MACHINES] = { "machines", "/run/systemd/machines", "systemd-machined machine files" },
+        [ROOT_CGROUP] = { "cgroup", "/sys/fs/cgroup", "cgroup file systems" },
+        [ROOT_HOME] = { "home", "/home", "users' homes (rootless docker and podman)" },
+        [ROOT_USER_RUN] = { "user-run", "/run/user", "users' runtime directories" },
+};
+
+const char *const rt_kind_name[_RT_MAX] = {
+        [RT_DOCKER] = "docker", [RT_PODMAN] = "podman", [RT_CONTAINERD] = "containerd",
+        [RT_CRIO] = "crio",     [RT_LXC] = "lxc",       [RT_MACHINE] = "machine",
+};
+
+const char *const rt_scheme_name[_SCHEME_MAX] = {
+        [SCHEME_ANY] = "any",       [SCHEME_DOCKER] = "docker",   [SCHEME_PODMAN] = "podman",
+        [SCHEME_CONTAINERD] = "containerd", [SCHEME_NERDCTL] = "nerdctl", [SCHEME_K8S] = "k8s",
+        [SCHEME_CRIO] = "crio",     [SCHEME_LXC] = "lxc",         [SCHEME_MACHINE] = "machine",
+};
+
+const char *const ctr_state_name[3] = { "running", "paused", "stopped" };
+
+int rt_scheme_from_name(const char *s, size_t len)
+{
+        for (int i = SCHEME_DOCKER; i < _SCHEME_MAX; i++)
+                if (strlen(rt_scheme_name[i]) == len && strncmp(s, rt_scheme_name[i], len) == 0)
+                        return i;
+        return -EINVAL;
+}
+
+void rt_query_init(struct rt_query *q, const char *const overrides[_ROOT_MAX])
+{
+        for (int i = 0; i < _ROOT_MAX; i++) {
+                const char *v = overrides ? overrides[i] : NULL;
+                if (!v) {
+                        char env[64];
+                        size_t n = (size_t)snprintf(env, sizeof(env), "NSATTACH_%s_ROOT",
+                                                    rt_root_table[i].key);
+                        for (size_t k = 0; k < n; k++)
+                                env[k] = env[k] == '-' ? '_' : (char)toupper((unsigned char)env[k]);
+                        v = getenv(env);
+                }
+                if (!v)
+                        v = rt_root_table[i].def;
+                q->roots[i] = *v ? v : NULL;
+        }
+}
+
+struct ctr *ctr_list_add(struct ctr_list *l, enum rt_kind kind)
+{
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 16;
+                struct ctr *v = realloc(l->v, cap * sizeof(*v));
+                if (!v)
+                        return NULL;
+                l->v = v;
+                l->cap = cap;
+        }
+        struct ctr *c = &l->v[l->n++];
+        *c = (struct ctr){ .kind = kind, .own_pidns = true };
+        return c;
+}
+
+void ctr_free(struct ctr *c)
+{
+        free(c->id);
+        free(c->name);
+        free(c->ns);
+        free(c->k8s_ns);
+        free(c->k8s_pod);
+        free(c->k8s_ctr);
+        free(c->image);
+        for (int i = 0; i < CTR_CGROUP_MAX; i++)
+                free(c->cgroup[i]);
+        free(c->source);
+        free(c->start_source);
+        free(c->rootfs);
+        *c = (struct ctr){ 0 };
+}
+
+void ctr_list_free(struct ctr_list *l)
+{
+        for (size_t i = 0; i < l->n; i++)
+                ctr_free(&l->v[i]);
+        free(l->v);
+        *l = (struct ctr_list){ 0 };
+}
+
+char *rt_path(const char *fmt, ...)
+{
+        va_list ap;
+        char *s;
+
+        va_start(ap, fmt);
+        int r = vasprintf(&s, fmt, ap);
+        va_end(ap);
+        return r < 0 ? NULL : s;
+}
+
+bool rt_is_hex_id(const char *s, size_t len)
+{
+        if (len == 0)
+                return false;
+        for (size_t i = 0; i < len; i++)
+                if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+                        return false;
+        return true;
+}
+
+/*
+ * A state file, read whole and bounded: runtimes write them atomically (temp file
+ * and rename), so a read never sees half a file, but a hostile or broken one may
+ * be anything, so size is capped and the type checked.
+ */
+static int read_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        struct stat st;
+
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADMSG;
+        if ((uint64_t)st.st_size > max)
+                return -EFBIG;
+        size_t cap = (size_t)st.st_size + 1, len = 0;
+        _cleanup_free_ char *buf = malloc(cap);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = read(fd, buf + len, cap - len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                if (len == cap) /* it grew after fstat */
+                        return -EFBIG;
+        }
+        buf[len] = '\0';
+        *ret = buf;
+        buf = NULL;
+        *ret_len = len;
+        return 0;
+}
+
+int rt_read_json(const char *path, size_t max, json_t **ret)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        json_error_t e;
+        int r = read_bounded(path, max, &buf, &len);
+
+        if (r < 0)
+                return r;
+        /* No duplicate keys: two "Pid"s would let a writer show one value to us
+         * and another to the runtime. */
+        json_t *j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &e);
+        if (!j)
+                return -EBADMSG;
+        *ret = j;
+        return 0;
+}
+
+const char *rt_json_str(json_t *obj, const char *key)
+{
+        json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+
+        return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int rt_read_small(const char *path, char **ret)
+{
+        size_t len;
+        char *buf;
+        int r = read_bounded(path, 4096, &buf, &len);
+
+        if (r < 0)
+                return r;
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+                buf[--len] = '\0';
+        *ret = buf;
+        return 0;
+}
+
+static int json_uint(json_t *obj, const char *key, uint64_t max, uint64_t *ret)
+{
+        json_t *v = json_object_get(obj, key);
+
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            (uint64_t)json_integer_value(v) > max)
+                return -EBADMSG;
+        *ret = (uint64_t)json_integer_value(v);
+        return 0;
+}
+
+/*
+ * runc's state.json ("init_process_pid", "init_process_start") or crun's status
+ * ("pid", "process-start-time"): the start time is /proc/PID/stat field 22 of
+ * the init the runtime started, which no later process with that PID can have.
+ * The file is removed when the container stops (RUNTIMES.md 2.4), so its absence
+ * means stopped.  -ENOENT: no such file; -EBADMSG: not a state file.
+ */
+int rt_runc_state(struct ctr *c, const char *path)
+{
+        json_t *j = NULL;
+        uint64_t pid, start;
+        int r = rt_read_json(path, 4 << 20, &j);
+
+        if (r < 0)
+                return r;
+        if (json_uint(j, "init_process_pid", INT32_MAX, &pid) == 0 &&
+            json_uint(j, "init_process_start", UINT64_MAX, &start) == 0)
+                r = 0;
+        else if (json_uint(j, "pid", INT32_MAX, &pid) == 0 &&
+                 json_uint(j, "process-start-time", UINT64_MAX, &start) == 0)
+                r = 0;
+        else
+                r = -EBADMSG;
+        /* runc: config.rootfs; crun: rootfs */
+        const char *rootfs = rt_json_str(json_object_get(j, "config"), "rootfs");
+        if (!rootfs)
+                rootfs = rt_json_str(j, "rootfs");
+        char *rfs = rootfs ? strdup(rootfs) : NULL;
+        json_decref(j);
+        if (r == 0 && pid == 0)
+                r = -EBADMSG;
+        if (r < 0) {
+                free(rfs);
+                return r;
+        }
+        char *s = strdup(path);
+        if (!s) {
+                free(rfs);
+                return -ENOMEM;
+        }
+        free(c->rootfs);
+        c->rootfs = rfs;
+        /* The runtime's state file outranks a pid file written beside it. */
+        c->pid = (pid_t)pid;
+        c->start = start;
+        free(c->start_source);
+        c->start_source = s;
+        return 0;
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Docker: names live only in containers/<id>/config.v2.json (dockerd keeps no
+ * index on disk), so a name costs one read per container; an id or a prefix
+ * costs a readdir.  The pid comes from State.Pid and is proven by runc's
+ * state.json under the exec-root (RUNTIMES.md section 1).
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runtime.h"
+#include "util.h"
+
+static bool wants_name(const char *q)
+{
+        /* Docker names are [a-zA-Z0-9][a-zA-Z0-9_.-]+ (daemon/names); anything
+         * else cannot be one, so no file needs reading for it. */
+        if (!q || !*q)
+                return false;
+        for (const char *p = q; *p; p++)
+                if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                      (*p >= '0' && *p <= '9') || ((*p == '_' || *p == '.' || *p == '-') && p != q)))
+                        return false;
+        return true;
+}
+
+/*
+ * Cheap test before parsing: the name must appear as the JSON string "/NAME".
+ * Only a file that has it is parsed, and the parse decides.
+ */
+static bool may_have_name(const char *path, const char *name)
+{
+        char buf[64 << 10];
+        char pat[300];
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+        if (fd < 0)
+                return true; /* let the real read report it */
+        int pl = snprintf(pat, sizeof(pat), "\"/%s\"", name);
+        if (pl < 0 || (size_t)pl >= sizeof(pat))
+                return false;
+        ssize_t n = read(fd, buf, sizeof(buf));
+        if (n < 0 || (size_t)n == sizeof(buf))
+                return true; /* large or unreadable: parse it */
+        return memmem(buf, (size_t)n, pat, (size_t)pl) != NULL;
+}
+
+static int load_one(const char *root, const char *exec_root, const char *id, struct ctr_list *out)
+{
+        _cleanup_free_ char *path = rt_path("%s/containers/%s/config.v2.json", root, id);
+        json_t *j = NULL;
+
+        if (!path)
+                return -ENOMEM;
+        int r = rt_read_json(path, 16 << 20, &j);
+        if (r == -ENOENT)
+                return 0; /* removed since readdir */
+        if (r < 0)
+                return r == -EACCES ? r : 0; /* a broken file is no container */
+
+        const char *fid = rt_json_str(j, "ID");
+        const char *name = rt_json_str(j, "Name");
+        json_t *st = json_object_get(j, "State");
+        json_t *cfg = json_object_get(j, "Config");
+        /* The file names its own id; one that names another is not this container. */
+        if (!fid || strcmp(fid, id) != 0 || !json_is_object(st)) {
+                json_decref(j);
+                return 0;
+        }
+        struct ctr *c = ctr_list_add(out, RT_DOCKER);
+        if (!c) {
+                json_decref(j);
+                return -ENOMEM;
+        }
+        c->id = strdup(id);
+        if (name && name[0] == '/' && name[1])
+                c->name = strdup(name + 1);
+        const char *image = rt_json_str(cfg, "Image");
+        if (image)
+                c->image = strdup(image);
+        c->source = TAKE_PTR(path);
+        json_t *pid = json_object_get(st, "Pid");
+        bool running = json_is_true(json_object_get(st, "Running"));
+        bool paused = json_is_true(json_object_get(st, "Paused"));
+        c->state = !running ? CTR_STOPPED : paused ? CTR_PAUSED : CTR_RUNNING;
+        if (running && json_is_integer(pid) && json_integer_value(pid) > 0 &&
+            json_integer_value(pid) <= INT32_MAX)
+                c->pid = (pid_t)json_integer_value(pid);
+        else
+                c->state = CTR_STOPPED;
+        json_decref(j);
+
+        /* cgroupfs driver: .../docker/<id> (or <CgroupParent>/<id>); systemd: docker-<id>.scope */
+        c->cgroup[0] = strdup(id);
+        c->cgroup[1] = rt_path("docker-%s.scope", id);
+        if (!c->id || !c->cgroup[0] || !c->cgroup[1])
+                return -ENOMEM;
+        if (c->state != CTR_STOPPED && exec_root) {
+                _cleanup_free_ char *sp = rt_path("%s/runtime-runc/moby/%s/state.json", exec_root, id);
+                if (!sp)
+                        return -ENOMEM;
+                r = rt_runc_state(c, sp);
+                if (r == -ENOMEM)
+                        return r;
+        }
+        return 0;
+}
+
+/* One data-root: every container whose id, id prefix or name could be q. */
+static int scan_root(const char *root, const char *exec_root, const char *q, struct ctr_list *out)
+{
+        _cleanup_free_ char *dir = rt_path("%s/containers", root);
+        if (!dir)
+                return -ENOMEM;
+        DIR *d = opendir(dir);
+        if (!d)
+                return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+
+        bool by_name = wants_name(q);
+        size_t ql = q ? strlen(q) : 0;
+        int r = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                size_t l = strlen(de->d_name);
+                if (l != 64 || !rt_is_hex_id(de->d_name, l))
+                        continue;
+                if (q && strncmp(de->d_name, q, ql) != 0) {
+                        if (!by_name)
+                                continue;
+                        _cleanup_free_ char *p = rt_path("%s/%s/config.v2.json", dir, de->d_name);
+                        if (!p) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        if (!may_have_name(p, q))
+                                continue;
+                }
+                r = load_one(root, exec_root, de->d_name, out);
+                if (r < 0)
+                        break;
+        }
+        closedir(d);
+        return r;
+}
+
+/*
+ * userns-remap moves the data under <data-root>/<uid>.<gid>/ (moby
+ * setupDaemonRoot); the exec-root stays.
+ */
+static int scan_remapped(const char *root, const char *exec_root, const char *q, struct ctr_list *out)
+{
+        DIR *d = opendir(root);
+        if (!d)
+                return 0;
+        int r = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                unsigned a, b;
+                char tail;
+                if (sscanf(de->d_name, "%u.%u%c", &a, &b, &tail) != 2 || de->d_name[0] == '+')
+                        continue;
+                _cleanup_free_ char *sub = rt_path("%s/%s", root, de->d_name);
+                if (!sub) {
+                        r = -ENOMEM;
+                        break;
+                }
+                r = scan_root(sub, exec_root, q, out);
+                if (r < 0 && r != -EACCES)
+                        break;
+                r = 0;
+        }
+        closedir(d);
+        return r;
+}
+
+/*
+ * Rootless docker: data in ~/.local/share/docker, exec-root in
+ * $XDG_RUNTIME_DIR/docker (docs.docker.com rootless tips); the owner of the
+ * home names the runtime directory.
+ */
+static int scan_rootless(const struct rt_query *q, struct ctr_list *out)
+{
+        const char *home = q->roots[ROOT_HOME], *run = q->roots[ROOT_USER_RUN];
+        DIR *d = home ? opendir(home) : NULL;
+        if (!d)
+                return 0;
+        int r = 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                struct stat st;
+                if (de->d_name[0] == '.')
+                        continue;
+                _cleanup_free_ char *data = rt_path("%s/%s/.local/share/docker", home, de->d_name);
+                if (!data) {
+                        r = -ENOMEM;
+                        break;
+                }
+                if (stat(data, &st) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                _cleanup_free_ char *exec_root =
+                        run ? rt_path("%s/%u/docker", run, (unsigned)st.st_uid) : NULL;
+                r = scan_root(data, exec_root, q->text, out);
+                if (r == -ENOMEM)
+                        break;
+                r = 0;
+        }
+        closedir(d);
+        return r;
+}
+
+int rt_docker_scan(const struct rt_query *q, struct ctr_list *out)
+{
+        const char *root = q->roots[ROOT_DOCKER], *exec_root = q->roots[ROOT_DOCKER_EXEC];
+        int r = 0;
+
+        if (root) {
+                r = scan_root(root, exec_root, q->text, out);
+                if (r == -ENOMEM)
+                        return r;
+                int k = scan_remapped(root, exec_root, q->text, out);
+                if (k == -ENOMEM)
+                        return k;
+        }
+        int k = scan_rootless(q, out);
+        return k == -ENOMEM ? k : r;
+}

@@ -1,0 +1,156 @@
+#!/bin/bash
+# Name resolution against state trees of runtimes that cannot run here (CRI-O,
+# systemd-nspawn, rootless and userns-remapped docker, rootless podman, LXC),
+# laid out as those runtimes write them (tests/fixtures/state/).  The trees are
+# copied and their @PID@/@START@ filled in with a live process this test starts,
+# so a resolution that works reaches a real process, and a stale record
+# (@STALE@: a start time that is not the process's) must be refused.
+#   usage: test-fixtures.sh NSATTACH SOURCE_ROOT
+set -uo pipefail
+NSATTACH=$1
+SRC=$2
+# shellcheck source=tests/lib/tap.sh
+. "$SRC/tests/lib/tap.sh"
+
+[ "$(id -u)" -eq 0 ] || { skip "fixture resolution" "needs root (cgroups, namespaces)"; tap_done; exit; }
+
+tmp=$(mktemp -d)
+pids=()
+cgdirs=()
+cleanup() {
+        for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+        wait 2>/dev/null
+        for d in "${cgdirs[@]}"; do rmdir "$d" 2>/dev/null; done
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# A stand-in init: pid 1 of a new pid namespace, as a container's is.
+unshare --pid --fork --kill-child sleep 100000 &
+pids+=($!)
+for _ in $(seq 100); do
+        PID=$(pgrep -P "${pids[0]}" -x sleep) && break
+        sleep 0.05
+done
+[ -n "${PID:-}" ] || bail "no stand-in process"
+START=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$PID/stat")
+STALE=$((START + 1))
+NETNS=$(stat -Lc %i "/proc/$PID/ns/net")
+
+# fixture NAME: a filled-in copy of tests/fixtures/state/NAME
+fixture() {
+        cp -a "$SRC/tests/fixtures/state/$1" "$tmp/$1"
+        grep -rl '@' "$tmp/$1" | xargs -r sed -i "s/@PID@/$PID/g; s/@START@/$START/g; s/@STALE@/$STALE/g"
+}
+
+# nsa TREE ARGS...: nsattach with every root inside the tree (absent ones: nothing there).
+nsa() {
+        local tree=$tmp/$1
+        shift
+        local roots=()
+        for k in docker docker-exec podman podman-run runc crun containerd lxc machines home user-run; do
+                roots+=(--runtime-root "$k=$tree/$k")
+        done
+        run "$NSATTACH" "${roots[@]}" "$@"
+}
+
+netns_of() { # the net namespace inode an attach lands in
+        nsa "$1" -t "$2" -n -- stat -Lc %i /proc/self/ns/net
+}
+
+# ---- CRI-O ----
+fixture crio
+netns_of crio k8s:shop/web-7d9f/app
+is "crio: k8s:NAMESPACE/POD/CONTAINER enters the container's process" "$rc $out" "0 $NETNS"
+netns_of crio k8s:web-7d9f/app
+is "crio: k8s:POD/CONTAINER" "$rc $out" "0 $NETNS"
+netns_of crio web-7d9f/app
+is "crio: bare POD/CONTAINER" "$rc $out" "0 $NETNS"
+nsa crio -t k8s:web-7d9f -n true
+like "crio: a pod of two containers by pod name is ambiguous" "$rc $out" \
+        "125 nsattach: k8s:web-7d9f: no such container*"
+nsa crio -t k8s:web-7d9f/sidecar -n true
+like "crio: a container without runtime state is not running" "$rc $out" \
+        "125 nsattach: k8s:web-7d9f/sidecar: container k8s:shop/web-7d9f/sidecar is not running"
+nsa crio -t k8s:db-0 -n true
+like "crio: a recorded pid whose start time differs is refused" "$rc $out" \
+        "125 nsattach: k8s:db-0: container k8s:shop/db-0/postgres is not running (pid $PID is no longer its process*"
+netns_of crio crio:k8s_app_web-7d9f_shop_6f1c2a44-5e1b-4d7e-9c55-2f3a1b0c9d11_0
+is "crio: crio:NAME (the storage name)" "$rc $out" "0 $NETNS"
+netns_of crio c1c1c1
+is "crio: id prefix" "$rc $out" "0 $NETNS"
+nsa crio -t a0a0a0 -n true
+like "crio: a pod sandbox is not a container target" "$rc $out" "125 nsattach: a0a0a0: no such container*"
+nsa crio --list --json
+is "crio: --list shows the running container only" \
+        "$(jq -c '[.containers[] | [.runtime, .name, .pid, .target]]' <<<"$out")" \
+        "[[\"crio\",\"shop/web-7d9f/app\",$PID,\"k8s:shop/web-7d9f/app\"]]"
+nsa crio --runtime podman -t toolbox -n true
+like "crio: podman's container in the shared storage stays podman's" "$rc $out" \
+        "125 nsattach: toolbox: container podman:toolbox is not running"
+nsa crio --inspect k8s:shop/web-7d9f/app --json
+is "crio: --inspect says how it was verified" \
+        "$(jq -c '[.runtime, .id[:6], .pid, .verified_by, (.verified_with | test("crun/c1c1.*/status$")), .namespaces.net.inode]' <<<"$out")" \
+        "[\"crio\",\"c1c1c1\",$PID,\"start time\",true,$NETNS]"
+
+# ---- systemd-nspawn (machined) ----
+fixture machines
+# The leader is proven by its cgroup: put the stand-in into the machine's scope.
+scope=machine-web\\x2dvm.scope
+if [ -d /sys/fs/cgroup/pids ]; then cgbase=/sys/fs/cgroup/pids; else cgbase=/sys/fs/cgroup; fi
+mkdir -p "$cgbase/machine.slice/$scope" && cgdirs+=("$cgbase/machine.slice/$scope" "$cgbase/machine.slice")
+nsa machines -t machine:web-vm -n true
+like "machine: a leader outside the machine's scope is refused" "$rc $out" \
+        "125 nsattach: machine:web-vm: container machine:web-vm is not running (pid $PID is no longer its process (not in its cgroup))"
+echo "$PID" >"$cgbase/machine.slice/$scope/cgroup.procs"
+netns_of machines machine:web-vm
+is "machine: machine:NAME enters the leader" "$rc $out" "0 $NETNS"
+netns_of machines web-vm
+is "machine: bare NAME" "$rc $out" "0 $NETNS"
+nsa machines -t old-vm -n true
+like "machine: a machine file whose leader is not in its scope" "$rc $out" "125 *old-vm is not running*"
+nsa machines -t 'unit:machine-web\x2dvm.scope' -n true
+like "machine: unit: links are not machines" "$rc $out" "125 nsattach: unit:*unknown runtime*"
+echo "$PID" >"$cgbase/cgroup.procs"
+
+# ---- LXC: no pid file, the payload cgroup lists the init ----
+mkdir -p "$tmp/lxc/lxc/nsa-fx-lxc" && echo "lxc.uts.name = nsa-fx-lxc" >"$tmp/lxc/lxc/nsa-fx-lxc/config"
+nsa lxc -t lxc:nsa-fx-lxc -n true
+is "lxc: not running while its cgroup does not exist" "$rc $out" \
+        "125 nsattach: lxc:nsa-fx-lxc: container lxc:nsa-fx-lxc is not running"
+mkdir -p "$cgbase/lxc.payload.nsa-fx-lxc" && cgdirs=("$cgbase/lxc.payload.nsa-fx-lxc" "${cgdirs[@]}")
+echo "$PID" >"$cgbase/lxc.payload.nsa-fx-lxc/cgroup.procs"
+run "$NSATTACH" --runtime-root "lxc=$tmp/lxc/lxc" --runtime lxc -t nsa-fx-lxc -n -- stat -Lc %i /proc/self/ns/net
+is "lxc: the payload's pid-1 process, through the real cgroup tree" "$rc $out" "0 $NETNS"
+echo "$PID" >"$cgbase/cgroup.procs"
+
+# ---- docker: rootless, userns-remap ----
+fixture docker-rootless
+chown -R 1000:1000 "$tmp/docker-rootless/home/alice"
+netns_of docker-rootless docker:rootless-web
+is "docker rootless: found in ~/.local/share/docker, verified by \$XDG_RUNTIME_DIR/docker" "$rc $out" "0 $NETNS"
+netns_of docker-rootless 5f0c
+is "docker rootless: by id prefix" "$rc $out" "0 $NETNS"
+fixture docker-remap
+netns_of docker-remap remapped-web
+is "docker userns-remap: <data-root>/UID.GID/containers" "$rc $out" "0 $NETNS"
+nsa docker-remap -t stale-web -n true
+like "docker: State.Running with a pid reused by another process is refused" "$rc $out" \
+        "125 nsattach: stale-web: container docker:stale-web is not running (pid $PID is no longer its process*"
+
+# ---- podman rootless ----
+fixture podman-rootless
+chown -R 1001:1001 "$tmp/podman-rootless/home/bob"
+netns_of podman-rootless podman:rootless-pod
+is "podman rootless: vfs storage in ~/.local/share/containers, runc state in \$XDG_RUNTIME_DIR" "$rc $out" "0 $NETNS"
+
+# ---- containerd CRI: restarts share the name, the running attempt wins ----
+fixture containerd-k8s
+netns_of containerd-k8s k8s:prod/api-5c8/api
+is "containerd CRI: of two attempts, the running one" "$rc $out" "0 $NETNS"
+netns_of containerd-k8s k8s:api-5c8
+is "containerd CRI: single-container pod by pod name" "$rc $out" "0 $NETNS"
+nsa containerd-k8s -t k8s:other/api-5c8/api -n true
+like "containerd CRI: the pod namespace must match" "$rc $out" "125 *no such container*"
+
+tap_done
