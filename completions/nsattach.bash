@@ -5,17 +5,21 @@
 # _command_offset is used to complete the program's own arguments.
 
 # Options that take a value in the next word (or after '=' for long ones).
-_nsattach_opts_required='--target --setuid --setgid --wdns --env-mode --exec'
+_nsattach_opts_required='--target --setuid --setgid --wdns --env-mode --exec --runtime --runtime-root --inspect'
 # Options whose value is optional and must be attached (--net=SOURCE, -nSOURCE).
 _nsattach_opts_optional='--mount --uts --ipc --net --pid --user --cgroup --time --root --wd'
 # Options without a value.
-_nsattach_opts_flags='--all --preserve-credentials --no-fork --env --help --version'
+_nsattach_opts_flags='--all --preserve-credentials --no-fork --env --list --json --help --version'
 _nsattach_opts_short='-t -a -m -u -i -n -p -U -C -T -S -G -r -w -W -F -e -h -V'
 
-# Print the PIDs of the running processes, one a line.
+# Print the targets: running containers (as nsattach --list names them) and PIDs.
 _nsattach_pids()
 {
     local p
+    nsattach --list 2>/dev/null | while read -r _ name _ _ _ _ _ target; do
+        [[ $name == NAME ]] && continue
+        printf '%s\n' "$name" "$target"
+    done
     for p in /proc/[0-9]*; do
         [[ -d $p ]] && printf '%s\n' "${p#/proc/}"
     done
@@ -43,7 +47,7 @@ _nsattach_value()
 {
     local opt=$1 value=$2
     case $opt in
-        -t | --target)
+        -t | --target | --inspect)
             mapfile -t COMPREPLY < <(compgen -W "$(_nsattach_pids)" -- "$value")
             ;;
         -S | --setuid | -G | --setgid)
@@ -54,6 +58,13 @@ _nsattach_value()
             ;;
         --exec)
             mapfile -t COMPREPLY < <(compgen -W 'host container' -- "$value")
+            ;;
+        --runtime)
+            mapfile -t COMPREPLY < <(compgen -W 'docker podman containerd nerdctl k8s crio lxc machine' -- "$value")
+            ;;
+        --runtime-root)
+            compopt -o nospace 2>/dev/null
+            mapfile -t COMPREPLY < <(compgen -W 'docker= docker-exec= podman= podman-run= runc= crun= containerd= lxc= machines= cgroup= home= user-run=' -- "$value")
             ;;
         -r | --root | -w | --wd | -W | --wdns)
             compopt -o filenames 2>/dev/null

@@ -12,6 +12,7 @@ function __fish_nsattach_program_args
     set -l opts t/target= a/all 'm/mount=?' 'u/uts=?' 'i/ipc=?' 'n/net=?' 'p/pid=?' 'U/user=?'
     set -a opts 'C/cgroup=?' 'T/time=?' S/setuid= G/setgid= x-preserve-credentials 'r/root=?'
     set -a opts 'w/wd=?' W/wdns= F/no-fork e/env y-env-mode= z-exec= h/help V/version
+    set -a opts q-runtime= k-runtime-root= l-list j-json I-inspect=
     argparse -s $opts -- $tokens 2>/dev/null
     or return 1
     if set -q argv[1]; and not string match -q -- '-*' $argv[1]
@@ -34,6 +35,10 @@ function __fish_nsattach_complete_program
 end
 
 function __fish_nsattach_pids
+    nsattach --list 2>/dev/null | while read -l rt name id pid state image ns target
+        test "$name" = NAME; and continue
+        printf '%s\t%s container, pid %s\n' $target $rt $pid
+    end
     for p in (string match -r '^/proc/[0-9]+$' /proc/*)
         set -l pid (string replace /proc/ '' $p)
         set -l comm (cat $p/comm 2>/dev/null)
@@ -42,7 +47,7 @@ function __fish_nsattach_pids
 end
 
 complete -c nsattach -f
-complete -c nsattach -n __fish_nsattach_in_options -s t -l target -x -a '(__fish_nsattach_pids)' -d 'The process to attach to: PID or pid:PID'
+complete -c nsattach -n __fish_nsattach_in_options -s t -l target -x -a '(__fish_nsattach_pids)' -d 'What to attach to: PID, container name or id, RUNTIME:NAME'
 complete -c nsattach -n __fish_nsattach_in_options -s a -l all -d 'Enter every namespace of the target that differs from ours'
 complete -c nsattach -n __fish_nsattach_in_options -s m -l mount -F -d 'Enter the mount namespace'
 complete -c nsattach -n __fish_nsattach_in_options -s u -l uts -F -d 'Enter the UTS namespace'
@@ -62,6 +67,11 @@ complete -c nsattach -n __fish_nsattach_in_options -s F -l no-fork -d 'Do not fo
 complete -c nsattach -n __fish_nsattach_in_options -s e -l env -d 'Use the environment of the target'
 complete -c nsattach -n __fish_nsattach_in_options -l env-mode -x -a 'host target clean' -d 'The environment of the program'
 complete -c nsattach -n __fish_nsattach_in_options -l exec -x -a 'host container' -d "With -m, whose program runs"
+complete -c nsattach -n __fish_nsattach_in_options -l runtime -x -a 'docker podman containerd nerdctl k8s crio lxc machine' -d 'Resolve names in one runtime only'
+complete -c nsattach -n __fish_nsattach_in_options -l runtime-root -x -a 'docker= docker-exec= podman= podman-run= runc= crun= containerd= lxc= machines= cgroup= home= user-run=' -d "Read a runtime's state from DIR"
+complete -c nsattach -n __fish_nsattach_in_options -l list -d 'List the running containers and exit'
+complete -c nsattach -n __fish_nsattach_in_options -l inspect -x -a '(__fish_nsattach_pids)' -d 'Show how TARGET resolves and exit'
+complete -c nsattach -n __fish_nsattach_in_options -l json -d 'With --list or --inspect, print JSON'
 complete -c nsattach -n __fish_nsattach_in_options -s h -l help -d 'Show the help and exit'
 complete -c nsattach -n __fish_nsattach_in_options -s V -l version -d 'Show the version and exit'
 complete -c nsattach -n 'not __fish_nsattach_in_options' -x -a '(__fish_nsattach_complete_program)'

@@ -106,13 +106,13 @@ bash_opts()
         LC_ALL=C sort -u
 }
 
-# zsh: the options defined by the _arguments specs (one spec a line): the
-# exclusion list "(...)" at the start, the descriptions "[...]" and everything
+# zsh: the options defined by the _arguments specs (one spec a line): a
+# leading '*' (repeatable), the exclusion list "(...)" at the start, the descriptions "[...]" and everything
 # from the first ':' (messages and actions) are not definitions.
 zsh_opts()
 {
-    grep -E "^[[:space:]]*'?(\([^)]*\))?'?(\{|--)" "$zsh_comp" |
-        sed -E "s/^[[:space:]]*'?\([^)]*\)//; s/\[[^]]*\]//g; s/:.*//" |
+    grep -E "^[[:space:]]*'?\*?(\([^)]*\))?'?\*?(\{|--)" "$zsh_comp" |
+        sed -E "s/^[[:space:]]*'?\*?\([^)]*\)//; s/\[[^]]*\]//g; s/:.*//" |
         grep -oE -- '--[[:alpha:]][[:alnum:]-]*' |
         LC_ALL=C sort -u
 }
