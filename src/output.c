@@ -115,8 +115,14 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
                 }
                 struct libscols_column *cl = scols_table_new_column(tb, name, cols[i].width,
                                                                      i == COL_PID ? SCOLS_FL_RIGHT : 0);
-                if (cl)
-                        scols_column_set_json_type(cl, cols[i].json);
+                if (!cl)
+                        continue;
+                scols_column_set_json_type(cl, cols[i].json);
+                /* An array's items are the cell's lines (what lsblk does). */
+                if (o->json && cols[i].json == SCOLS_JSON_ARRAY_STRING) {
+                        scols_column_set_flags(cl, SCOLS_FL_WRAP);
+                        scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize, scols_wrapnl_nextchunk, NULL);
+                }
         }
         for (size_t i = 0; i < l.n; i++) {
                 struct ctr *c = &l.v[i];

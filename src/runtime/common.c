@@ -49,6 +49,8 @@ int rt_scheme_from_name(const char *s, size_t len)
 
 void rt_query_init(struct rt_query *q, const char *const overrides[_ROOT_MAX])
 {
+        q->text = NULL;
+        q->scheme = SCHEME_ANY;
         for (int i = 0; i < _ROOT_MAX; i++) {
                 const char *v = overrides ? overrides[i] : NULL;
                 if (!v) {
