@@ -426,6 +426,18 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                 ctr_list_free(&l);
                 return -ENOENT;
         }
+        /* A stopped namesake in another runtime cannot be attached to: it does not
+         * make the running one ambiguous (the error would only name a dead end). */
+        if (nw > 1 && !ambiguous_inside) {
+                size_t live = 0, which = 0;
+                for (size_t i = 0; i < nw; i++)
+                        if (winners[i]->state != CTR_STOPPED)
+                                live++, which = i;
+                if (live == 1) {
+                        winners[0] = winners[which];
+                        nw = 1;
+                }
+        }
         if (nw > 1) {
                 char lst[768];
                 list_matches(lst, sizeof(lst), winners, nw);
