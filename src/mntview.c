@@ -217,7 +217,7 @@ static int mirror_root(int croot, int nr, char *ret_name, size_t len)
                 char link[PATH_MAX];
                 struct stat st;
 
-                if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || strcmp(n, HOSTEXEC_PREFIX + 1) == 0)
+                if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || strcmp(n, &HOSTEXEC_PREFIX[1]) == 0)
                         continue;
                 snprintf(ret_name, len, "%s", n);
                 int t = open_tree(croot, n, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |

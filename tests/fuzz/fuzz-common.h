@@ -7,6 +7,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +19,30 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A scratch tree, made once per process. */
+static char fuzz_dir[64];
+
+static int fuzz_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+        (void)st, (void)flag, (void)ftw;
+        remove(path);
+        return 0;
+}
+
+static void fuzz_cleanup(void)
+{
+        nftw(fuzz_dir, fuzz_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A scratch tree, made once per process and removed at exit. */
 static inline const char *fuzz_tree(void)
 {
-        static char dir[64];
-
-        if (!dir[0]) {
-                snprintf(dir, sizeof(dir), "/dev/shm/nsattach-fuzz-XXXXXX");
-                if (!mkdtemp(dir))
+        if (!fuzz_dir[0]) {
+                snprintf(fuzz_dir, sizeof(fuzz_dir), "/dev/shm/nsattach-fuzz-XXXXXX");
+                if (!mkdtemp(fuzz_dir))
                         abort();
+                atexit(fuzz_cleanup);
         }
-        return dir;
+        return fuzz_dir;
 }
 
 static inline void fuzz_mkdirs(const char *path)
