@@ -132,6 +132,22 @@ char *rt_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rt_runc_state(struct ctr *c, const char *path); /* start time from runc state.json / crun status */
 bool rt_is_hex_id(const char *s, size_t len);
 
+/* runtime/jscan.c: a validating JSON scanner for large state files (no tree, no allocation). */
+struct jspan {
+        const char *p;
+        size_t len;
+};
+int jscan_validate(const char *json, size_t len);
+int jscan_member(struct jspan obj, const char *key, struct jspan *ret);
+int jscan_get(struct jspan doc, const char *const *path, struct jspan *ret);
+int jscan_string(struct jspan v, char *buf, size_t len);
+char *jscan_strdup(struct jspan v);
+int jscan_uint(struct jspan v, uint64_t max, uint64_t *ret);
+bool jscan_is(struct jspan v, const char *literal);
+/* Read and validate a JSON state file; *ret_buf holds what doc spans. */
+int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jspan *doc);
+char *rt_doc_str(struct jspan doc, const char *const *path); /* the string at path, or NULL */
+
 /* Resolution (target.c) */
 struct resolve_result {
         struct ctr ctr;   /* the one match */

@@ -188,6 +188,30 @@ int rt_read_json(const char *path, size_t max, json_t **ret)
         return 0;
 }
 
+int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jspan *doc)
+{
+        char *buf;
+        size_t len;
+        int r = read_bounded(path, max, &buf, &len);
+
+        if (r < 0)
+                return r;
+        if (jscan_validate(buf, len) < 0) {
+                free(buf);
+                return -EBADMSG;
+        }
+        *ret_buf = buf;
+        *doc = (struct jspan){ buf, len };
+        return 0;
+}
+
+char *rt_doc_str(struct jspan doc, const char *const *path)
+{
+        struct jspan v;
+
+        return jscan_get(doc, path, &v) == 0 ? jscan_strdup(v) : NULL;
+}
+
 const char *rt_json_str(json_t *obj, const char *key)
 {
         json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
@@ -209,17 +233,6 @@ int rt_read_small(const char *path, char **ret)
         return 0;
 }
 
-static int json_uint(json_t *obj, const char *key, uint64_t max, uint64_t *ret)
-{
-        json_t *v = json_object_get(obj, key);
-
-        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-            (uint64_t)json_integer_value(v) > max)
-                return -EBADMSG;
-        *ret = (uint64_t)json_integer_value(v);
-        return 0;
-}
-
 /*
  * runc's state.json ("init_process_pid", "init_process_start") or crun's status
  * ("pid", "process-start-time"): the start time is /proc/PID/stat field 22 of
@@ -229,40 +242,36 @@ static int json_uint(json_t *obj, const char *key, uint64_t max, uint64_t *ret)
  */
 int rt_runc_state(struct ctr *c, const char *path)
 {
-        json_t *j = NULL;
+        static const char *const runc_pid[] = { "init_process_pid", NULL };
+        static const char *const runc_start[] = { "init_process_start", NULL };
+        static const char *const crun_pid[] = { "pid", NULL };
+        static const char *const crun_start[] = { "process-start-time", NULL };
+        static const char *const runc_rootfs[] = { "config", "rootfs", NULL };
+        static const char *const crun_rootfs[] = { "rootfs", NULL };
+        _cleanup_free_ char *buf = NULL;
+        struct jspan doc, v;
         uint64_t pid, start;
-        int r = rt_read_json(path, 4 << 20, &j);
+        int r = rt_read_doc(path, 4 << 20, &buf, &doc);
 
         if (r < 0)
                 return r;
-        if (json_uint(j, "init_process_pid", INT32_MAX, &pid) == 0 &&
-            json_uint(j, "init_process_start", UINT64_MAX, &start) == 0)
-                r = 0;
-        else if (json_uint(j, "pid", INT32_MAX, &pid) == 0 &&
-                 json_uint(j, "process-start-time", UINT64_MAX, &start) == 0)
-                r = 0;
-        else
-                r = -EBADMSG;
-        /* runc: config.rootfs; crun: rootfs */
-        const char *rootfs = rt_json_str(json_object_get(j, "config"), "rootfs");
-        if (!rootfs)
-                rootfs = rt_json_str(j, "rootfs");
-        char *rfs = rootfs ? strdup(rootfs) : NULL;
-        json_decref(j);
-        if (r == 0 && pid == 0)
-                r = -EBADMSG;
-        if (r < 0) {
-                free(rfs);
-                return r;
-        }
+        bool runc = jscan_get(doc, runc_pid, &v) == 0;
+        if (!runc && jscan_get(doc, crun_pid, &v) < 0)
+                return -EBADMSG;
+        if (jscan_uint(v, INT32_MAX, &pid) < 0 || pid == 0)
+                return -EBADMSG;
+        if (jscan_get(doc, runc ? runc_start : crun_start, &v) < 0 ||
+            jscan_uint(v, UINT64_MAX, &start) < 0)
+                return -EBADMSG;
+        char *rfs = rt_doc_str(doc, runc ? runc_rootfs : crun_rootfs);
         char *s = strdup(path);
         if (!s) {
                 free(rfs);
                 return -ENOMEM;
         }
+        /* The runtime's state file outranks a pid file written beside it. */
         free(c->rootfs);
         c->rootfs = rfs;
-        /* The runtime's state file outranks a pid file written beside it. */
         c->pid = (pid_t)pid;
         c->start = start;
         free(c->start_source);

@@ -7,7 +7,6 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,48 +50,44 @@ static bool may_have_name(const char *path, const char *name)
 
 static int load_one(const char *root, const char *exec_root, const char *id, struct ctr_list *out)
 {
+        static const char *const p_id[] = { "ID", NULL }, *const p_name[] = { "Name", NULL };
+        static const char *const p_image[] = { "Config", "Image", NULL };
+        static const char *const p_pid[] = { "State", "Pid", NULL };
+        static const char *const p_running[] = { "State", "Running", NULL };
+        static const char *const p_paused[] = { "State", "Paused", NULL };
         _cleanup_free_ char *path = rt_path("%s/containers/%s/config.v2.json", root, id);
-        json_t *j = NULL;
+        _cleanup_free_ char *buf = NULL, *fid = NULL, *name = NULL;
+        struct jspan doc, v;
+        uint64_t pid = 0;
 
         if (!path)
                 return -ENOMEM;
-        int r = rt_read_json(path, 16 << 20, &j);
+        int r = rt_read_doc(path, 16 << 20, &buf, &doc);
         if (r == -ENOENT)
                 return 0; /* removed since readdir */
         if (r < 0)
-                return r == -EACCES ? r : 0; /* a broken file is no container */
+                return r == -EACCES || r == -ENOMEM ? r : 0; /* a broken file is no container */
 
-        const char *fid = rt_json_str(j, "ID");
-        const char *name = rt_json_str(j, "Name");
-        json_t *st = json_object_get(j, "State");
-        json_t *cfg = json_object_get(j, "Config");
         /* The file names its own id; one that names another is not this container. */
-        if (!fid || strcmp(fid, id) != 0 || !json_is_object(st)) {
-                json_decref(j);
+        fid = rt_doc_str(doc, p_id);
+        if (!fid || strcmp(fid, id) != 0)
                 return 0;
-        }
         struct ctr *c = ctr_list_add(out, RT_DOCKER);
-        if (!c) {
-                json_decref(j);
+        if (!c)
                 return -ENOMEM;
-        }
         c->id = strdup(id);
+        name = rt_doc_str(doc, p_name);
         if (name && name[0] == '/' && name[1])
                 c->name = strdup(name + 1);
-        const char *image = rt_json_str(cfg, "Image");
-        if (image)
-                c->image = strdup(image);
+        c->image = rt_doc_str(doc, p_image);
         c->source = TAKE_PTR(path);
-        json_t *pid = json_object_get(st, "Pid");
-        bool running = json_is_true(json_object_get(st, "Running"));
-        bool paused = json_is_true(json_object_get(st, "Paused"));
+        bool running = jscan_get(doc, p_running, &v) == 0 && jscan_is(v, "true");
+        bool paused = jscan_get(doc, p_paused, &v) == 0 && jscan_is(v, "true");
         c->state = !running ? CTR_STOPPED : paused ? CTR_PAUSED : CTR_RUNNING;
-        if (running && json_is_integer(pid) && json_integer_value(pid) > 0 &&
-            json_integer_value(pid) <= INT32_MAX)
-                c->pid = (pid_t)json_integer_value(pid);
+        if (running && jscan_get(doc, p_pid, &v) == 0 && jscan_uint(v, INT32_MAX, &pid) == 0 && pid > 0)
+                c->pid = (pid_t)pid;
         else
                 c->state = CTR_STOPPED;
-        json_decref(j);
 
         /* cgroupfs driver: .../docker/<id> (or <CgroupParent>/<id>); systemd: docker-<id>.scope */
         c->cgroup[0] = strdup(id);
