@@ -416,6 +416,34 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                         winners[nw++] = cand[i];
         }
 
+        if (nw == 0 && (scheme == SCHEME_ANY || scheme == SCHEME_K8S)) {
+                /* A pod named alone that has several containers: say which to name. */
+                for (size_t i = 0; i < l.n; i++) {
+                        const struct ctr *c = &l.v[i];
+                        char pod[512];
+                        if (!c->k8s_pod)
+                                continue;
+                        snprintf(pod, sizeof(pod), "%s/%s", c->k8s_ns, c->k8s_pod);
+                        if (strcmp(text, c->k8s_pod) != 0 && strcmp(text, pod) != 0)
+                                continue;
+                        char names[256] = "";
+                        size_t used = 0;
+                        for (size_t k = 0; k < l.n; k++) {
+                                const struct ctr *o = &l.v[k];
+                                if (!o->k8s_pod || strcmp(o->k8s_ns, c->k8s_ns) || strcmp(o->k8s_pod, c->k8s_pod) ||
+                                    strstr(names, o->k8s_ctr))
+                                        continue;
+                                int n = snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
+                                                 o->k8s_ctr);
+                                if (n > 0 && (size_t)n < sizeof(names) - used)
+                                        used += (size_t)n;
+                        }
+                        snprintf(err, errlen, "%s: pod %s has several containers (%s): name one, k8s:%s/CONTAINER",
+                                 target, pod, names, pod);
+                        ctr_list_free(&l);
+                        return -ENOTUNIQ;
+                }
+        }
         if (nw == 0) {
                 if (r == -EACCES)
                         snprintf(err, errlen, "%s: no such container or PID (searched %s; run as root?)",

@@ -67,8 +67,8 @@ is "crio: k8s:POD/CONTAINER" "$rc $out" "0 $NETNS"
 netns_of crio web-7d9f/app
 is "crio: bare POD/CONTAINER" "$rc $out" "0 $NETNS"
 nsa crio -t k8s:web-7d9f -n true
-like "crio: a pod of two containers by pod name is ambiguous" "$rc $out" \
-        "125 nsattach: k8s:web-7d9f: no such container*"
+is "crio: a pod of two containers by pod name: an error naming them" "$rc $out" \
+        "125 nsattach: k8s:web-7d9f: pod shop/web-7d9f has several containers (app, sidecar): name one, k8s:shop/web-7d9f/CONTAINER"
 nsa crio -t k8s:web-7d9f/sidecar -n true
 like "crio: a container without runtime state is not running" "$rc $out" \
         "125 nsattach: k8s:web-7d9f/sidecar: container k8s:shop/web-7d9f/sidecar is not running"

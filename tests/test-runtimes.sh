@@ -90,7 +90,7 @@ done
 attach_netns -t k8s:nsa-pod2
 is "a pod of one container by its pod name" "$rc $out" "0 $(netns "$k2pid")"
 run "$NSATTACH" -t k8s:nsa-pod -n true
-like "a pod of two containers by its pod name is refused" "$rc $out" "125 nsattach: k8s:nsa-pod: *"
+like "a pod of two containers by its pod name is refused, naming them" "$rc $out" "125 nsattach: k8s:nsa-pod: pod nsa-ns/nsa-pod has several containers (nsa-*, nsa-*)*"
 
 # ---- --list and --inspect agree with the runtimes' own inspect ----
 run "$NSATTACH" --list --json

@@ -252,3 +252,80 @@ Test(ns, table)
         cr_assert(ns_table[NS_PID].children_only && ns_table[NS_TIME].children_only);
         cr_assert_eq(ns_from_clone_flag(0x1), -EINVAL);
 }
+
+static struct jspan span(const char *s)
+{
+        return (struct jspan){ s, strlen(s) };
+}
+
+Test(jscan, validates_rfc8259)
+{
+        const char *good[] = {
+                "{}", "[]", "0", "-1.5e+3", "\"a\\u00e9\\n\"", " {\"a\":[1,{\"b\":null}],\"c\":true} ",
+                "{\"x\":\"\\ud83d\\ude00\"}",
+        };
+        const char *bad[] = {
+                "", "{", "{\"a\":}", "{\"a\" 1}", "[1,]", "{\"a\":1,}", "01", "1.", "-", "+1", "tru",
+                "\"\\x\"", "\"a\nb\"", "\"\\u12\"", "{} {}", "{'a':1}", "[1 2]", "nul",
+        };
+        for (size_t i = 0; i < ELEMENTSOF(good); i++)
+                cr_expect_eq(jscan_validate(good[i], strlen(good[i])), 0, "valid: %s", good[i]);
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+                cr_expect_eq(jscan_validate(bad[i], strlen(bad[i])), -EBADMSG, "invalid: %s", bad[i]);
+        /* nesting is bounded, not a stack overflow */
+        char deep[4096];
+        memset(deep, '[', sizeof(deep) - 1);
+        deep[sizeof(deep) - 1] = '\0';
+        cr_expect_eq(jscan_validate(deep, strlen(deep)), -EBADMSG);
+}
+
+Test(jscan, finds_members_not_strings)
+{
+        /* "Pid" inside Labels (a map whose keys are the user's) and inside a string must not count */
+        const char *doc = "{\"Config\":{\"Labels\":{\"Pid\":\"1\",\"Name\":\"/decoy\"}},"
+                          "\"Note\":\"\\\"Pid\\\":2\",\"State\":{\"Pid\":4338,\"Running\":true},"
+                          "\"Name\":\"/web\\u0073erver\"}";
+        static const char *const pid[] = { "State", "Pid", NULL }, *const name[] = { "Name", NULL };
+        static const char *const top_pid[] = { "Pid", NULL };
+        struct jspan v;
+        uint64_t n;
+        char buf[64];
+
+        cr_assert_eq(jscan_validate(doc, strlen(doc)), 0);
+        cr_assert_eq(jscan_get(span(doc), pid, &v), 0);
+        cr_assert_eq(jscan_uint(v, INT32_MAX, &n), 0);
+        cr_expect_eq(n, 4338);
+        cr_expect_eq(jscan_get(span(doc), top_pid, &v), -ENOENT);
+        cr_assert_eq(jscan_get(span(doc), name, &v), 0);
+        cr_assert_eq(jscan_string(v, buf, sizeof(buf)), 0);
+        cr_expect_str_eq(buf, "/webserver");
+        cr_expect_eq(jscan_string(v, buf, 4), -ENAMETOOLONG);
+}
+
+Test(jscan, duplicate_keys_are_refused)
+{
+        const char *doc = "{\"State\":{\"Pid\":1},\"State\":{\"Pid\":4338}}";
+        static const char *const pid[] = { "State", "Pid", NULL };
+        struct jspan v;
+
+        cr_expect_eq(jscan_get(span(doc), pid, &v), -EBADMSG);
+        /* also when the second spelling uses an escape */
+        const char *esc = "{\"Pid\":1,\"P\\u0069d\":2}";
+        static const char *const top[] = { "Pid", NULL };
+        cr_expect_eq(jscan_get(span(esc), top, &v), -EBADMSG);
+}
+
+Test(jscan, numbers)
+{
+        struct jspan v;
+        uint64_t n;
+        static const char *const k[] = { "a", NULL };
+
+        cr_expect_eq(jscan_get(span("{\"a\":-1}"), k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
+        cr_expect_eq(jscan_get(span("{\"a\":1.5}"), k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
+        cr_expect_eq(jscan_get(span("{\"a\":101}"), k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
+        cr_expect_eq(jscan_get(span("{\"a\":\"7\"}"), k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
+        cr_assert_eq(jscan_get(span("{\"a\":17633}"), k, &v), 0);
+        cr_assert_eq(jscan_uint(v, UINT64_MAX, &n), 0);
+        cr_expect_eq(n, 17633);
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Benchmark: attaching to a docker container by name, with 1 and with 200
+# running containers, against the ways an operator does it today.  One
+# hyperfine run per container count (-N, no shell in between, except where the
+# command is itself a pipeline):
+#   nsenter-pid      nsenter -t PID -n ip addr             (the pid already known)
+#   nsattach-pid     nsattach -t PID -n -- ip addr
+#   nsattach-name    nsattach -t webserver -n -- ip addr   (every runtime searched)
+#   nsattach-docker  nsattach -t docker:webserver -n -- ip addr
+#   inspect+nsenter  sh -c 'nsenter -t $(docker inspect -f {{.State.Pid}} webserver) -n ip addr'
+#   docker-exec      docker exec webserver ip addr         (the container's ip, busybox)
+# then prints each mean and its ratio to nsenter-pid and to docker exec.
+# dockerd is started (tests/runtimes/lib.sh) if none answers; the containers this
+# script creates (webserver, nsa-bench-1..N) are removed at exit.
+#
+# Usage: bench/resolve.sh [path-to-nsattach]
+# Environment: RUNS (default 200), COUNTS (default "1 200"), OUT (default bench/results/resolve)
+set -euo pipefail
+
+script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+repo_root=$(cd -- "$script_dir/.." && pwd -P)
+nsattach=${1:-$repo_root/build/nsattach}
+runs=${RUNS:-200}
+counts=${COUNTS:-1 200}
+out=${OUT:-$repo_root/bench/results/resolve}
+mkdir -p "$out"
+
+die() { echo "resolve.sh: $*" >&2; exit 2; }
+(( EUID == 0 )) || die "must run as root (dockerd, setns)"
+[[ -x $nsattach ]] || die "nsattach not found: $nsattach (build it first, or pass its path)"
+for t in hyperfine jq docker nsenter; do command -v "$t" >/dev/null || die "$t not found (tools/install-deps)"; done
+
+# shellcheck source=tests/runtimes/lib.sh
+. "$repo_root/tests/runtimes/lib.sh"
+trap 'rt_cleanup >/dev/null 2>&1' EXIT
+rt_docker_up && rt_image || die "could not start dockerd"
+rt_docker_run --name webserver "$RT_IMAGE" /bin/sleep 100000 >/dev/null || die "docker run failed"
+
+have=1
+for n in $counts; do
+        # grow to n running containers (webserver included)
+        if (( n > have )); then
+                seq $((have)) $((n - 1)) | xargs -P4 -I{} docker run -d --name nsa-bench-{} "$RT_IMAGE" /bin/sleep 100000 >/dev/null
+                have=$n
+        fi
+        running=$(docker ps -q | wc -l)
+        pid=$(rt_docker_pid webserver)
+        # every command must land in the container's net namespace
+        want=$(stat -Lc %i "/proc/$pid/ns/net")
+        got=$("$nsattach" -t webserver -n -- stat -Lc %i /proc/self/ns/net)
+        [[ $got == "$want" ]] || die "nsattach -t webserver entered $got, not $want"
+        hyperfine -N -w 10 -r "$runs" --export-json "$out/$n.json" \
+                -n nsenter-pid "nsenter -t $pid -n ip addr" \
+                -n nsattach-pid "$nsattach -t $pid -n -- ip addr" \
+                -n nsattach-name "$nsattach -t webserver -n -- ip addr" \
+                -n nsattach-docker "$nsattach -t docker:webserver -n -- ip addr" \
+                -n inspect+nsenter "sh -c 'nsenter -t \$(docker inspect -f {{.State.Pid}} webserver) -n ip addr'" \
+                -n docker-exec "docker exec webserver ip addr" >/dev/null
+        echo "== $running running containers (hyperfine: $out/$n.json)"
+        jq -r '.results as $r | ($r[] | select(.command == "nsenter-pid") | .mean) as $base
+               | ($r[] | select(.command == "docker-exec") | .mean) as $exec
+               | $r[] | "\(.command)\t\(.mean * 1000 | . * 100 | round / 100) ms ± \(.stddev * 1000 | . * 100 | round / 100)\tx\(.mean / $base | . * 100 | round / 100) nsenter-pid\t1/\($exec / .mean | . * 10 | round / 10) of docker exec"' \
+                "$out/$n.json" | column -t -s $'\t'
+done
