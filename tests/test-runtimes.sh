@@ -149,10 +149,16 @@ run "$NSATTACH" -t docker:webserver -n true
 like "a stopped docker container is not running ($(ms_since "$t0") ms)" "$rc $out" \
         "125 nsattach: docker:webserver: container docker:webserver is not running"
 rt_docker start webserver >/dev/null
-npid=$(rt_docker_pid webserver)
+npid=
+for _ in $(seq 100); do
+        npid=$(rt_docker_pid webserver 2>/dev/null) && break
+        sleep 0.1
+done
+[ -n "$npid" ] || bail "docker start webserver: not running after 10 s"
 
 # ---- a hung daemon, then a stopped one ----
-dockerd_pid=$(pgrep -x dockerd | head -n 1)
+# a live dockerd (an exited one may linger as a zombie until reaped)
+dockerd_pid=$(ps -C dockerd -o pid=,stat= | awk '$2 !~ /^Z/ { print $1; exit }')
 if [ -n "$dockerd_pid" ]; then
         kill -STOP "$dockerd_pid"
         # the socket still accepts (the kernel queues the connection) but nothing answers
@@ -170,7 +176,7 @@ else
 fi
 
 rt_docker_down >/dev/null 2>&1
-if rt_docker info >/dev/null 2>&1 || pgrep -x dockerd >/dev/null; then
+if rt_docker info >/dev/null 2>&1 || ps -C dockerd -o stat= | grep -qv '^Z'; then
         fail "dockerd stopped" "dockerd is still running"
 else
         attach_netns -t docker:webserver
