@@ -64,7 +64,7 @@ _nsattach_value()
             ;;
         --runtime-root)
             compopt -o nospace 2>/dev/null
-            mapfile -t COMPREPLY < <(compgen -W 'docker= docker-exec= podman= podman-run= runc= crun= containerd= lxc= machines= cgroup= home= user-run=' -- "$value")
+            mapfile -t COMPREPLY < <(compgen -W 'docker= docker-exec= podman= podman-run= runc= crun= containerd= lxc= machines= cgroup= home= user-run= cache=' -- "$value")
             ;;
         -r | --root | -w | --wd | -W | --wdns)
             compopt -o filenames 2>/dev/null

@@ -68,7 +68,7 @@ complete -c nsattach -n __fish_nsattach_in_options -s e -l env -d 'Use the envir
 complete -c nsattach -n __fish_nsattach_in_options -l env-mode -x -a 'host target clean' -d 'The environment of the program'
 complete -c nsattach -n __fish_nsattach_in_options -l exec -x -a 'host container' -d "With -m, whose program runs"
 complete -c nsattach -n __fish_nsattach_in_options -l runtime -x -a 'docker podman containerd nerdctl k8s crio lxc machine' -d 'Resolve names in one runtime only'
-complete -c nsattach -n __fish_nsattach_in_options -l runtime-root -x -a 'docker= docker-exec= podman= podman-run= runc= crun= containerd= lxc= machines= cgroup= home= user-run=' -d "Read a runtime's state from DIR"
+complete -c nsattach -n __fish_nsattach_in_options -l runtime-root -x -a 'docker= docker-exec= podman= podman-run= runc= crun= containerd= lxc= machines= cgroup= home= user-run= cache=' -d "Read a runtime's state from DIR"
 complete -c nsattach -n __fish_nsattach_in_options -l list -d 'List the running containers and exit'
 complete -c nsattach -n __fish_nsattach_in_options -l inspect -x -a '(__fish_nsattach_pids)' -d 'Show how TARGET resolves and exit'
 complete -c nsattach -n __fish_nsattach_in_options -l json -d 'With --list or --inspect, print JSON'

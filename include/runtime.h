@@ -29,6 +29,7 @@ enum rt_root {
         ROOT_CGROUP,      /* the cgroup file systems */
         ROOT_HOME,        /* users' homes, for rootless docker and podman data */
         ROOT_USER_RUN,    /* users' XDG_RUNTIME_DIRs (/run/user/UID) */
+        ROOT_CACHE,       /* nsattach's own: docker's names by id, a hint always verified */
         _ROOT_MAX,
 };
 

@@ -48,7 +48,7 @@ nsa() {
         local tree=$tmp/$1
         shift
         local roots=()
-        for k in docker docker-exec podman podman-run runc crun containerd lxc machines home user-run; do
+        for k in docker docker-exec podman podman-run runc crun containerd lxc machines home user-run cache; do
                 roots+=(--runtime-root "$k=$tree/$k")
         done
         run "$NSATTACH" "${roots[@]}" "$@"
@@ -137,6 +137,20 @@ is "docker userns-remap: <data-root>/UID.GID/containers" "$rc $out" "0 $NETNS"
 nsa docker-remap -t stale-web -n true
 like "docker: State.Running with a pid reused by another process is refused" "$rc $out" \
         "125 nsattach: stale-web: container docker:stale-web is not running (pid $PID is no longer its process*"
+
+# ---- docker's name cache: a hint, believed only when the file it points to agrees ----
+cachedir=$tmp/docker-remap/cache
+is "docker: a name found by reading every file is cached" \
+        "$(cat "$cachedir"/docker-* 2>/dev/null | grep -c '^remapped-web 7a2b')" 1
+sed -i "s/^remapped-web 7a2b[0-9a-f]*/remapped-web 9d4e$(printf '5f%.0s' $(seq 30))/" "$cachedir"/docker-*
+netns_of docker-remap remapped-web
+is "docker: a cache entry pointing at another container is not believed" "$rc $out" "0 $NETNS"
+is "docker: ... and is rewritten" "$(grep -c '^remapped-web 7a2b' "$cachedir"/docker-*)" 1
+chmod 0777 "$cachedir"
+sed -i "s/^remapped-web 7a2b[0-9a-f]*/remapped-web 9d4e$(printf '5f%.0s' $(seq 30))/" "$cachedir"/docker-*
+netns_of docker-remap remapped-web
+is "docker: a cache directory others may write is neither read nor written" \
+        "$rc $out $(grep -c '^remapped-web 9d4e' "$cachedir"/docker-*)" "0 $NETNS 1"
 
 # ---- podman rootless ----
 fixture podman-rootless
