@@ -341,7 +341,7 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                 return 0;
         }
         if (strncmp(target, "pid:", 4) == 0) {
-                snprintf(err, errlen, "%s: not a valid PID", target);
+                snprintf(err, errlen, "%s: not a valid target: not a PID", target);
                 return -EINVAL;
         }
         const char *colon = strchr(target, ':');
@@ -364,7 +364,11 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
         }
         if (scheme == SCHEME_ANY)
                 scheme = restrict_to;
-        if (!*text || strlen(text) > 512 || strpbrk(text, "\n\t ")) {
+        if (!colon && strspn(text, "0123456789") == strlen(text)) {
+                snprintf(err, errlen, "%s: not a valid target: not a PID", target);
+                return -EINVAL;
+        }
+        if (!*text || strlen(text) > 512 || strpbrk(text, "\n\t ") || text[0] == '-') {
                 snprintf(err, errlen, "%s: not a valid target: expected a PID, a container name or id, "
                                       "or RUNTIME:NAME", target);
                 return -EINVAL;

@@ -168,7 +168,7 @@ Test(status, bad_targets_one_line_125)
 
         const char *bad[][2] = { { deadpid, "no such process" }, { "4194304", "no such process" },
                                  { "0", "not a valid target" },  { "-1", "not a valid target" },
-                                 { "12abc", "not a valid target" }, { "", "empty target" },
+                                 { "12abc", "no such container or PID" }, { "", "empty target" },
                                  { "pid:", "not a valid target" }, { "99999999999", "not a valid target" } };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 char *argv[] = { (char *)nsattach_path(), "-t", (char *)bad[i][0], "-n", "--", "/bin/true", NULL };
