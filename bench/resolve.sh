@@ -42,6 +42,7 @@ for n in $counts; do
         if (( n > have )); then
                 seq $((have)) $((n - 1)) | xargs -P4 -I{} docker run -d --name nsa-bench-{} "$RT_IMAGE" /bin/sleep 100000 >/dev/null
                 have=$n
+                sleep 20 # let dockerd and the new shims settle before timing
         fi
         running=$(docker ps -q | wc -l)
         pid=$(rt_docker_pid webserver)
@@ -49,7 +50,7 @@ for n in $counts; do
         want=$(stat -Lc %i "/proc/$pid/ns/net")
         got=$("$nsattach" -t webserver -n -- stat -Lc %i /proc/self/ns/net)
         [[ $got == "$want" ]] || die "nsattach -t webserver entered $got, not $want"
-        hyperfine -N -w 10 -r "$runs" --export-json "$out/$n.json" \
+        hyperfine -N -w 30 -r "$runs" --export-json "$out/$n.json" \
                 -n nsenter-pid "nsenter -t $pid -n ip addr" \
                 -n nsattach-pid "$nsattach -t $pid -n -- ip addr" \
                 -n nsattach-name "$nsattach -t webserver -n -- ip addr" \
