@@ -38,6 +38,10 @@ attach_netns() {
         took=$(ms_since "$t0")
 }
 
+# A run that died (or a dockerd that was down at cleanup) may have left ours behind.
+rt_docker rm -f webserver >/dev/null 2>&1
+rt_podman rm -f webserver >/dev/null 2>&1
+
 # ---- a docker and a podman container of the same name ----
 rt_docker_run --name webserver "$RT_IMAGE" /bin/sleep 100000 >/dev/null || bail "docker run failed"
 rt_podman_run -d --name webserver "$RT_PODMAN_IMAGE" /bin/sleep 100000 >/dev/null || bail "podman run failed"
