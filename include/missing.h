@@ -36,6 +36,9 @@
 #ifndef NSIO
 #define NSIO 0xb7
 #endif
+#ifndef NS_GET_OWNER_UID
+#define NS_GET_OWNER_UID _IO(NSIO, 0x4)
+#endif
 #ifndef NS_GET_NSTYPE
 #define NS_GET_NSTYPE _IO(NSIO, 0x3)
 #endif

@@ -89,7 +89,9 @@ struct ctr {
         enum ctr_state state;
         pid_t pid;           /* 0: not running or unknown */
         uint64_t start;      /* the runtime's record of /proc/PID/stat field 22; 0: none */
-        bool own_pidns;      /* its init should be pid 1 of its pid namespace */
+        bool rootless;       /* found in a user's own files: only that user's processes qualify */
+        bool dead;           /* resolution found its recorded process gone or another */
+        uid_t owner;         /* that user */
         char *cgroup[CTR_CGROUP_MAX]; /* cgroup path pieces that name it ("libpod-<id>") */
         char *source;        /* the state file it was found in */
         char *start_source;  /* the runc/crun state file the start time came from */
@@ -129,9 +131,13 @@ struct json_t;
 int rt_read_json(const char *path, size_t max, struct json_t **ret);
 const char *rt_json_str(struct json_t *obj, const char *key);
 int rt_read_small(const char *path, char **ret); /* a small text file, trailing newline cut */
+int rt_read_text(const char *path, size_t max, char **ret);
+struct stat;
+int rt_open_regular(const char *path, struct stat *ret_st); /* fd, or -EBADMSG if not a regular file */
 char *rt_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rt_runc_state(struct ctr *c, const char *path); /* start time from runc state.json / crun status */
 bool rt_is_hex_id(const char *s, size_t len);
+int rt_user_tree(const char *home, const char *user, const char *rel, uid_t *ret_uid, char **ret_path);
 
 /* runtime/jscan.c: a validating JSON scanner for large state files (no tree, no allocation). */
 struct jspan {
@@ -156,6 +162,7 @@ struct resolve_result {
         pid_t pid;
 };
 void rt_query_init(struct rt_query *q, const char *const overrides[_ROOT_MAX]);
+bool scheme_scans(enum rt_scheme s, enum rt_kind k); /* may scheme s name a container of kind k? */
 int rt_scan_all(const struct rt_query *q, struct ctr_list *out, char *searched, size_t len);
 int target_resolve(const char *target, enum rt_scheme restrict_to,
                    const char *const overrides[_ROOT_MAX], struct resolve_result *ret, char *err,

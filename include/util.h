@@ -70,5 +70,8 @@ int fds_cloexec_from_3(int proc_dirfd);
 /* Close every fd from 3 up, without trusting whatever /proc is now mounted. */
 void close_from_3(void);
 
+/* Control characters (a state file's name may carry terminal escapes) made '?'; keep_nl keeps '\n'. */
+void strip_controls(char *s, bool keep_nl);
+
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

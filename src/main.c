@@ -11,7 +11,11 @@
 
 static void die(const char *msg)
 {
-        fprintf(stderr, "nsattach: %s\n", msg);
+        char line[CLI_ERROR_MAX];
+
+        snprintf(line, sizeof(line), "%s", msg);
+        strip_controls(line, false);
+        fprintf(stderr, "nsattach: %s\n", line);
         exit(NSATTACH_EXIT_FAILURE);
 }
 
@@ -65,6 +69,7 @@ int main(int argc, char **argv)
         o.argv = prog;
 
         if (plan_build(&o, &p, err, sizeof(err)) < 0) {
+                strip_controls(err, false);
                 fprintf(stderr, "nsattach: %s\n", err);
                 exit(p.fail_code ? p.fail_code : NSATTACH_EXIT_FAILURE);
         }

@@ -179,7 +179,7 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
                 char why[160], ns[128], pid[16];
 
                 /* Only what is running, and proven to be the runtime's process. */
-                if (c->state == CTR_STOPPED || c->pid <= 0 ||
+                if (!scheme_scans(q.scheme, c->kind) || c->state == CTR_STOPPED || c->pid <= 0 ||
                     target_open(proc_dirfd, c->pid, &t) < 0)
                         continue;
                 if (ctr_verify(c, t.procfd, t.starttime, why, sizeof(why)) < 0) {
@@ -362,6 +362,7 @@ int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen)
                                                     : json_dumps(v, JSON_ENCODE_ANY);
                         if (!s)
                                 continue;
+                        strip_controls(s, true);
                         /* multi-line values (cgroup, maps) continue indented */
                         fprintf(f, "%-19s ", key);
                         for (char *p = s; *p; p++) {

@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -141,7 +142,7 @@ void target_done(struct target *t)
 
 /* ---- names: a runtime's container to a process (runtime.h) ---- */
 
-static bool scheme_scans(enum rt_scheme s, enum rt_kind k)
+bool scheme_scans(enum rt_scheme s, enum rt_kind k)
 {
         switch (s) {
         case SCHEME_ANY:
@@ -304,24 +305,48 @@ static int match_class(const struct ctr_list *l, const struct ctr *c, enum rt_sc
         return MATCH_NONE;
 }
 
-static void list_matches(char *buf, size_t len, struct ctr *const *m, size_t n)
+static void list_matches(char *buf, size_t len, struct ctr *const *m, size_t n, bool with_id)
 {
         size_t used = 0;
 
         buf[0] = '\0';
         for (size_t i = 0; i < n && used < len; i++) {
                 _cleanup_free_ char *d = ctr_display(m[i]);
+                char id[32] = "";
                 int k;
+                if (with_id)
+                        snprintf(id, sizeof(id), "id %.12s, ", m[i]->id);
                 if (m[i]->state == CTR_STOPPED)
-                        k = snprintf(buf + used, len - used, "%s%s (stopped)", i ? ", " : "",
-                                     d ? d : "?");
+                        k = snprintf(buf + used, len - used, "%s%s (%sstopped)", i ? ", " : "",
+                                     d ? d : "?", id);
                 else
-                        k = snprintf(buf + used, len - used, "%s%s (pid %d)", i ? ", " : "", d ? d : "?",
-                                     (int)m[i]->pid);
+                        k = snprintf(buf + used, len - used, "%s%s (%spid %d)", i ? ", " : "", d ? d : "?",
+                                     id, (int)m[i]->pid);
                 if (k < 0)
                         break;
                 used += (size_t)k;
         }
+}
+
+static bool same_store(const struct ctr *a, const struct ctr *b)
+{
+        return a->kind == b->kind && a->rootless == b->rootless && (!a->rootless || a->owner == b->owner);
+}
+
+/* Is it running, as recorded and checked?  A pid that is gone or is another process: no. */
+static bool probe_running(struct ctr *c, int proc_dirfd)
+{
+        struct target t = TARGET_INIT;
+        char why[160];
+
+        if (c->state == CTR_STOPPED || c->dead)
+                return false;
+        if (c->pid <= 0 || proc_dirfd < 0 || target_open(proc_dirfd, c->pid, &t) < 0)
+                c->dead = true;
+        else if (ctr_verify(c, t.procfd, t.starttime, why, sizeof(why)) < 0)
+                c->dead = true;
+        target_done(&t);
+        return !c->dead;
 }
 
 int target_resolve(const char *target, enum rt_scheme restrict_to,
@@ -384,14 +409,38 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                 return r;
         }
 
-        /* Per runtime: exact id, then exact name, then a unique prefix (docker's rule). */
+        /* podman's scan reports CRI-O's too, and the other way round: keep what the scheme names. */
+        size_t kept = 0;
+        for (size_t i = 0; i < l.n; i++) {
+                if (scheme_scans(scheme, l.v[i].kind))
+                        l.v[kept++] = l.v[i];
+                else
+                        ctr_free(&l.v[i]);
+        }
+        l.n = kept;
+
+        _cleanup_close_ int proc_dirfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        /*
+         * Per store (a runtime's system state, or one user's rootless state): exact
+         * id, then exact name, then a unique prefix (docker's rule).  Each store
+         * competes alone, so a user's container named like a prefix of a system
+         * container's id is an ambiguity, never a match that shadows it.
+         */
         struct ctr *winners[_RT_MAX * 4];
         size_t nw = 0;
+        int worst = MATCH_ID; /* the weakest class among ambiguous candidates */
         bool ambiguous_inside = false;
-        for (int k = 0; k < _RT_MAX; k++) {
+        for (size_t g = 0; g < l.n; g++) {
+                const struct ctr *key = &l.v[g];
+                bool seen = false;
+                for (size_t i = 0; i < g && !seen; i++)
+                        seen = same_store(&l.v[i], key);
+                if (seen)
+                        continue;
                 int best = MATCH_NONE;
                 for (size_t i = 0; i < l.n; i++)
-                        if ((int)l.v[i].kind == k) {
+                        if (same_store(&l.v[i], key)) {
                                 int m = match_class(&l, &l.v[i], scheme, text);
                                 if (m > best)
                                         best = m;
@@ -401,21 +450,25 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                 struct ctr *cand[8];
                 size_t nc = 0, running = 0;
                 for (size_t i = 0; i < l.n; i++)
-                        if ((int)l.v[i].kind == k && match_class(&l, &l.v[i], scheme, text) == best) {
+                        if (same_store(&l.v[i], key) && match_class(&l, &l.v[i], scheme, text) == best) {
+                                /* A state file that outlived its process is no running container. */
                                 if (nc < ELEMENTSOF(cand))
                                         cand[nc] = &l.v[i];
                                 nc++;
-                                running += l.v[i].state != CTR_STOPPED;
+                                running += probe_running(&l.v[i], proc_dirfd);
                         }
                 /* Several attempts of one k8s container share its name: the running one. */
                 if (nc > 1 && best == MATCH_NAME && running == 1 && nc <= ELEMENTSOF(cand)) {
                         for (size_t i = 0; i < nc; i++)
-                                if (cand[i]->state != CTR_STOPPED)
+                                if (cand[i]->state != CTR_STOPPED && !cand[i]->dead)
                                         cand[0] = cand[i];
                         nc = 1;
                 }
-                if (nc > 1)
+                if (nc > 1) {
                         ambiguous_inside = true;
+                        if (best < worst)
+                                worst = best;
+                }
                 for (size_t i = 0; i < nc && i < ELEMENTSOF(cand) && nw < ELEMENTSOF(winners); i++)
                         winners[nw++] = cand[i];
         }
@@ -434,8 +487,14 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                         size_t used = 0;
                         for (size_t k = 0; k < l.n; k++) {
                                 const struct ctr *o = &l.v[k];
-                                if (!o->k8s_pod || strcmp(o->k8s_ns, c->k8s_ns) || strcmp(o->k8s_pod, c->k8s_pod) ||
-                                    strstr(names, o->k8s_ctr))
+                                bool dup = false;
+                                if (!o->k8s_pod || strcmp(o->k8s_ns, c->k8s_ns) || strcmp(o->k8s_pod, c->k8s_pod))
+                                        continue;
+                                for (size_t e = 0; e < k && !dup; e++)
+                                        dup = l.v[e].k8s_pod && !strcmp(l.v[e].k8s_ns, o->k8s_ns) &&
+                                              !strcmp(l.v[e].k8s_pod, o->k8s_pod) &&
+                                              !strcmp(l.v[e].k8s_ctr, o->k8s_ctr);
+                                if (dup)
                                         continue;
                                 int n = snprintf(names + used, sizeof(names) - used, "%s%s", used ? ", " : "",
                                                  o->k8s_ctr);
@@ -463,7 +522,7 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
         if (nw > 1 && !ambiguous_inside) {
                 size_t live = 0, which = 0;
                 for (size_t i = 0; i < nw; i++)
-                        if (winners[i]->state != CTR_STOPPED)
+                        if (winners[i]->state != CTR_STOPPED && !winners[i]->dead)
                                 live++, which = i;
                 if (live == 1) {
                         winners[0] = winners[which];
@@ -472,9 +531,11 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
         }
         if (nw > 1) {
                 char lst[768];
-                list_matches(lst, sizeof(lst), winners, nw);
+                list_matches(lst, sizeof(lst), winners, nw, ambiguous_inside);
                 snprintf(err, errlen, "%s: ambiguous: %s; use %s", target, lst,
-                         ambiguous_inside ? "a longer id prefix" : "--runtime or a prefix");
+                         !ambiguous_inside       ? "--runtime or a prefix" :
+                         worst == MATCH_PREFIX   ? "a longer id prefix" :
+                                                   "the id");
                 ctr_list_free(&l);
                 return -ENOTUNIQ;
         }
@@ -497,6 +558,20 @@ static bool cgroup_has(const char *cg, const char *piece)
 
 int ctr_verify(const struct ctr *c, int procfd, uint64_t starttime, char *why, size_t len)
 {
+        /*
+         * A user's rootless state is the user's to write, start time included
+         * (anyone can read /proc/PID/stat): it may only name a process in a user
+         * namespace that user owns, i.e. one of the user's own containers.
+         */
+        if (c->rootless) {
+                _cleanup_close_ int ufd = openat(procfd, "ns/user", O_RDONLY | O_CLOEXEC);
+                uid_t owner;
+                if (ufd < 0 || ioctl(ufd, NS_GET_OWNER_UID, &owner) < 0 || owner != c->owner) {
+                        snprintf(why, len, "pid %d is not in a user namespace of uid %u, whose state names it",
+                                 (int)c->pid, (unsigned)c->owner);
+                        return -ESRCH;
+                }
+        }
         if (c->start) {
                 if (c->start == starttime)
                         return 0;

@@ -157,3 +157,10 @@ void close_from_3(void)
         for (int fd = 3; fd < max; fd++)
                 close(fd);
 }
+
+void strip_controls(char *s, bool keep_nl)
+{
+        for (; *s; s++)
+                if (((unsigned char)*s < 0x20 && !(keep_nl && *s == '\n')) || *s == 0x7f)
+                        *s = '?';
+}

@@ -37,10 +37,28 @@ START=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$PID/stat")
 STALE=$((START + 1))
 NETNS=$(stat -Lc %i "/proc/$PID/ns/net")
 
-# fixture NAME: a filled-in copy of tests/fixtures/state/NAME
+# A rootless stand-in: what a user's rootless container's init is, pid 1 of a
+# pid namespace inside a user namespace that user created.
+standin_of() { # UID -> sets UPID, USTART, UNETNS
+        setpriv --reuid "$1" --regid "$1" --clear-groups \
+                unshare --user --map-root-user --pid --fork --kill-child --net sleep 100000 &
+        pids+=($!)
+        UPID=
+        for _ in $(seq 100); do
+                UPID=$(pgrep -P "$(pgrep -P $! -x unshare || echo $!)" -x sleep) && break
+                UPID=$(pgrep -P $! -x sleep) && break
+                sleep 0.05
+        done
+        [ -n "$UPID" ] || bail "no rootless stand-in for uid $1"
+        USTART=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$UPID/stat")
+        UNETNS=$(stat -Lc %i "/proc/$UPID/ns/net")
+}
+
+# fixture NAME [PID START]: a filled-in copy of tests/fixtures/state/NAME
 fixture() {
+        local pid=${2:-$PID} start=${3:-$START}
         cp -a "$SRC/tests/fixtures/state/$1" "$tmp/$1"
-        grep -rl '@' "$tmp/$1" | xargs -r sed -i "s/@PID@/$PID/g; s/@START@/$START/g; s/@STALE@/$STALE/g"
+        grep -rl '@' "$tmp/$1" | xargs -r sed -i "s/@PID@/$pid/g; s/@START@/$start/g; s/@STALE@/$STALE/g"
 }
 
 # nsa TREE ARGS...: nsattach with every root inside the tree (absent ones: nothing there).
@@ -85,6 +103,12 @@ nsa crio --list --json
 is "crio: --list shows the running container only" \
         "$(jq -c '[.containers[] | [.runtime, .name, .pid, .target]]' <<<"$out")" \
         "[[\"crio\",\"shop/web-7d9f/app\",$PID,\"k8s:shop/web-7d9f/app\"]]"
+nsa crio -t crio:toolbox -n true
+like "crio: crio: does not name podman's container" "$rc $out" "125 nsattach: crio:toolbox: no such container*"
+nsa crio -t podman:c1c1 -n true
+like "crio: podman: does not name CRI-O's container" "$rc $out" "125 nsattach: podman:c1c1: no such container*"
+nsa crio --runtime podman --list --json
+is "crio: --runtime podman --list does not list CRI-O's" "$(jq '.containers | length' <<<"$out")" 0
 nsa crio --runtime podman -t toolbox -n true
 like "crio: podman's container in the shared storage stays podman's" "$rc $out" \
         "125 nsattach: toolbox: container podman:toolbox is not running"
@@ -119,18 +143,43 @@ nsa lxc -t lxc:nsa-fx-lxc -n true
 is "lxc: not running while its cgroup does not exist" "$rc $out" \
         "125 nsattach: lxc:nsa-fx-lxc: container lxc:nsa-fx-lxc is not running"
 mkdir -p "$cgbase/lxc.payload.nsa-fx-lxc" && cgdirs=("$cgbase/lxc.payload.nsa-fx-lxc" "${cgdirs[@]}")
+# a sandbox the container made for itself: pid 1 of a pid namespace one level deeper, same cgroup
+unshare --pid --fork --kill-child unshare --pid --fork --kill-child --net sleep 100000 &
+pids+=($!)
+for _ in $(seq 100); do
+        nested=$(pgrep -f -x 'sleep 100000' | while read -r p; do
+                [ "$(awk '/^NSpid:/ { print NF - 1 }' "/proc/$p/status")" = 3 ] && echo "$p"; done | head -n 1)
+        [ -n "$nested" ] && break
+        sleep 0.05
+done
+[ -n "$nested" ] || bail "no nested sandbox"
+echo "$nested" >"$cgbase/lxc.payload.nsa-fx-lxc/cgroup.procs"
 echo "$PID" >"$cgbase/lxc.payload.nsa-fx-lxc/cgroup.procs"
 run "$NSATTACH" --runtime-root "lxc=$tmp/lxc/lxc" --runtime lxc -t nsa-fx-lxc -n -- stat -Lc %i /proc/self/ns/net
-is "lxc: the payload's pid-1 process, through the real cgroup tree" "$rc $out" "0 $NETNS"
+is "lxc: the payload's init, not a deeper sandbox in its cgroup, through the real cgroup tree" "$rc $out" "0 $NETNS"
 echo "$PID" >"$cgbase/cgroup.procs"
+echo "$nested" >"$cgbase/cgroup.procs"
 
 # ---- docker: rootless, userns-remap ----
+# A user's rootless state is the user's to write: naming root's process is refused.
 fixture docker-rootless
 chown -R 1000:1000 "$tmp/docker-rootless/home/alice"
+nsa docker-rootless -t docker:rootless-web -n true
+is "docker rootless: state naming a process outside the user's namespaces is refused" "$rc $out" \
+        "125 nsattach: docker:rootless-web: container docker:rootless-web is not running (pid $PID is not in a user namespace of uid 1000, whose state names it)"
+rm -rf "$tmp/docker-rootless"
+standin_of 1000
+fixture docker-rootless "$UPID" "$USTART"
+chown -R 1000:1000 "$tmp/docker-rootless/home/alice"
 netns_of docker-rootless docker:rootless-web
-is "docker rootless: found in ~/.local/share/docker, verified by \$XDG_RUNTIME_DIR/docker" "$rc $out" "0 $NETNS"
+is "docker rootless: found in ~/.local/share/docker, verified by \$XDG_RUNTIME_DIR/docker" "$rc $out" "0 $UNETNS"
 netns_of docker-rootless 5f0c
-is "docker rootless: by id prefix" "$rc $out" "0 $NETNS"
+is "docker rootless: by id prefix" "$rc $out" "0 $UNETNS"
+# ~/.local/share/docker as a symlink (here: to the user's own tree elsewhere) is not followed
+mv "$tmp/docker-rootless/home/alice/.local/share/docker" "$tmp/docker-rootless/home/alice/elsewhere"
+ln -s ../../elsewhere "$tmp/docker-rootless/home/alice/.local/share/docker"
+nsa docker-rootless -t docker:rootless-web -n true
+like "docker rootless: a symlinked data directory is not read" "$rc $out" "125 nsattach: docker:rootless-web: no such container*"
 fixture docker-remap
 netns_of docker-remap remapped-web
 is "docker userns-remap: <data-root>/UID.GID/containers" "$rc $out" "0 $NETNS"
@@ -153,10 +202,11 @@ is "docker: a cache directory others may write is neither read nor written" \
         "$rc $out $(grep -c '^remapped-web 9d4e' "$cachedir"/docker-*)" "0 $NETNS 1"
 
 # ---- podman rootless ----
-fixture podman-rootless
+standin_of 1001
+fixture podman-rootless "$UPID" "$USTART"
 chown -R 1001:1001 "$tmp/podman-rootless/home/bob"
 netns_of podman-rootless podman:rootless-pod
-is "podman rootless: vfs storage in ~/.local/share/containers, runc state in \$XDG_RUNTIME_DIR" "$rc $out" "0 $NETNS"
+is "podman rootless: vfs storage in ~/.local/share/containers, runc state in \$XDG_RUNTIME_DIR" "$rc $out" "0 $UNETNS"
 
 # ---- containerd CRI: restarts share the name, the running attempt wins ----
 fixture containerd-k8s

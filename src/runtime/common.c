@@ -79,7 +79,7 @@ struct ctr *ctr_list_add(struct ctr_list *l, enum rt_kind kind)
                 l->cap = cap;
         }
         struct ctr *c = &l->v[l->n++];
-        *c = (struct ctr){ .kind = kind, .own_pidns = true };
+        *c = (struct ctr){ .kind = kind };
         return c;
 }
 
@@ -134,17 +134,34 @@ bool rt_is_hex_id(const char *s, size_t len)
  * and rename), so a read never sees half a file, but a hostile or broken one may
  * be anything, so size is capped and the type checked.
  */
+/*
+ * Open a state file for reading only if it is a regular file: looked at through
+ * O_PATH first, so a file replaced by a symlink to a device (/dev/watchdog, a
+ * tty) or a FIFO is never opened for real.  A final symlink is not followed.
+ */
+int rt_open_regular(const char *path, struct stat *ret_st)
+{
+        _cleanup_close_ int pfd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        char proc[64];
+
+        if (pfd < 0)
+                return errno == ELOOP ? -EBADMSG : -errno;
+        if (fstat(pfd, ret_st) < 0)
+                return -errno;
+        if (!S_ISREG(ret_st->st_mode))
+                return -EBADMSG;
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+        int fd = open(proc, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        return fd < 0 ? -errno : fd;
+}
+
 static int read_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
 {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         struct stat st;
+        _cleanup_close_ int fd = rt_open_regular(path, &st);
 
         if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EBADMSG;
+                return fd;
         if ((uint64_t)st.st_size > max)
                 return -EFBIG;
         size_t cap = (size_t)st.st_size + 1, len = 0;
@@ -220,11 +237,11 @@ const char *rt_json_str(json_t *obj, const char *key)
         return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-int rt_read_small(const char *path, char **ret)
+int rt_read_text(const char *path, size_t max, char **ret)
 {
         size_t len;
         char *buf;
-        int r = read_bounded(path, 4096, &buf, &len);
+        int r = read_bounded(path, max, &buf, &len);
 
         if (r < 0)
                 return r;
@@ -232,6 +249,11 @@ int rt_read_small(const char *path, char **ret)
                 buf[--len] = '\0';
         *ret = buf;
         return 0;
+}
+
+int rt_read_small(const char *path, char **ret)
+{
+        return rt_read_text(path, 4096, ret);
 }
 
 /*
@@ -277,5 +299,38 @@ int rt_runc_state(struct ctr *c, const char *path)
         c->start = start;
         free(c->start_source);
         c->start_source = s;
+        return 0;
+}
+
+/*
+ * <home>/<user>/<rel>, only if the user's: every component a real directory
+ * (no symlink) owned by the owner of <home>/<user>.  A symlink to the system's
+ * data-root would otherwise make root's containers appear twice, once as the
+ * user's.
+ */
+int rt_user_tree(const char *home, const char *user, const char *rel, uid_t *ret_uid, char **ret_path)
+{
+        struct stat st;
+        _cleanup_free_ char *path = rt_path("%s/%s", home, user);
+
+        if (!path)
+                return -ENOMEM;
+        if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+                return -ENOENT;
+        uid_t uid = st.st_uid;
+        for (const char *p = rel; *p;) {
+                size_t n = strcspn(p, "/");
+                char *next = rt_path("%s/%.*s", path, (int)n, p);
+                if (!next)
+                        return -ENOMEM;
+                free(path);
+                path = next;
+                if (lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != uid)
+                        return -ENOENT;
+                p += n;
+                p += *p == '/';
+        }
+        *ret_uid = uid;
+        *ret_path = TAKE_PTR(path);
         return 0;
 }

@@ -84,13 +84,22 @@ static int load_one(const char *state, const char *ns, const char *id, struct ct
                 return r;
         if (r == 0 && parse_pid(pidtext, &c->pid) < 0)
                 c->pid = 0;
-        /* runc --root is <state>/runc/<namespace> for the v2 shim (RUNTIMES.md 3.1). */
-        _cleanup_free_ char *sp = rt_path("%s/runc/%s/%s/state.json", state, ns, id);
-        if (!sp)
-                return -ENOMEM;
-        r = rt_runc_state(c, sp);
-        if (r == -ENOMEM)
-                return r;
+        /* The v2 shim's runc --root is /run/containerd/runc/<namespace> whatever
+         * --state is (RUNTIMES.md 3.1, 8); <state>/runc where the state is moved as a
+         * whole (a fixture, a chroot). */
+        const char *runc_roots[] = { state, "/run/containerd" };
+        for (size_t k = 0; k < ELEMENTSOF(runc_roots); k++) {
+                if (k > 0 && !strcmp(runc_roots[k], state))
+                        break;
+                _cleanup_free_ char *sp = rt_path("%s/runc/%s/%s/state.json", runc_roots[k], ns, id);
+                if (!sp)
+                        return -ENOMEM;
+                r = rt_runc_state(c, sp);
+                if (r == -ENOMEM)
+                        return r;
+                if (r == 0)
+                        break;
+        }
         if (r == 0 && c->pid > 0)
                 c->state = CTR_RUNNING; /* until verification says otherwise */
         return 0;

@@ -35,10 +35,11 @@ static bool may_have_name(const char *path, const char *name)
 {
         char buf[64 << 10];
         char pat[300];
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        struct stat st;
+        _cleanup_close_ int fd = rt_open_regular(path, &st);
 
         if (fd < 0)
-                return true; /* let the real read report it */
+                return fd != -EBADMSG; /* not a file: no container; else let the real read say */
         int pl = snprintf(pat, sizeof(pat), "\"/%s\"", name);
         if (pl < 0 || (size_t)pl >= sizeof(pat))
                 return false;
@@ -145,7 +146,7 @@ static bool cache_lookup(const char *dir, const char *root, const char *name, ch
         _cleanup_free_ char *path = NULL, *buf = NULL;
         size_t nl = strlen(name);
 
-        if (cache_dir(dir) < 0 || !(path = cache_path(dir, root)) || rt_read_small(path, &buf) < 0)
+        if (cache_dir(dir) < 0 || !(path = cache_path(dir, root)) || rt_read_text(path, 16 << 20, &buf) < 0)
                 return false;
         char *line = strchr(buf, '\n');
         /* The header names the root, so a hash collision is a miss. */
@@ -305,19 +306,22 @@ static int scan_rootless(const struct rt_query *q, struct ctr_list *out)
         int r = 0;
         struct dirent *de;
         while ((de = readdir(d))) {
-                struct stat st;
+                _cleanup_free_ char *data = NULL;
+                uid_t uid;
                 if (de->d_name[0] == '.')
                         continue;
-                _cleanup_free_ char *data = rt_path("%s/%s/.local/share/docker", home, de->d_name);
-                if (!data) {
-                        r = -ENOMEM;
+                r = rt_user_tree(home, de->d_name, ".local/share/docker", &uid, &data);
+                if (r == -ENOMEM)
                         break;
-                }
-                if (stat(data, &st) < 0 || !S_ISDIR(st.st_mode))
+                r = 0;
+                if (!data)
                         continue;
-                _cleanup_free_ char *exec_root =
-                        run ? rt_path("%s/%u/docker", run, (unsigned)st.st_uid) : NULL;
-                r = scan_root(data, exec_root, q->roots[ROOT_CACHE], q->text, out);
+                _cleanup_free_ char *exec_root = run ? rt_path("%s/%u/docker", run, (unsigned)uid) : NULL;
+                size_t before = out->n;
+                /* no cache: the user's names are the user's to change */
+                r = scan_root(data, exec_root, NULL, q->text, out);
+                for (size_t i = before; i < out->n; i++)
+                        out->v[i].rootless = true, out->v[i].owner = uid;
                 if (r == -ENOMEM)
                         break;
                 r = 0;

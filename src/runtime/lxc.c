@@ -15,47 +15,76 @@
 #include "runtime.h"
 #include "util.h"
 
-/* 1 if PID is pid 1 of a pid namespace below ours: NSpid has two fields or more, the last "1". */
-static bool is_ns_init(pid_t pid)
+/* The NSpid fields of /proc/PID/status ("self" for ours): the pid namespace depth + 1. */
+static int nspid_fields(const char *pid, bool *ret_last_is_1)
 {
         char path[64];
         _cleanup_free_ char *buf = NULL;
         const char *last = NULL;
         int fields = 0;
 
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        snprintf(path, sizeof(path), "/proc/%s/status", pid);
         if (read_file_at(AT_FDCWD, path, &buf, NULL) < 0)
-                return false;
+                return -1;
         char *l = strstr(buf, "\nNSpid:");
         if (!l)
-                return false;
+                return -1;
         l[strcspn(l + 1, "\n") + 1] = '\0';
         char *save = NULL;
         for (char *tok = strtok_r(l + 8, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
                 last = tok, fields++;
-        return fields >= 2 && strcmp(last, "1") == 0;
+        if (ret_last_is_1)
+                *ret_last_is_1 = last && strcmp(last, "1") == 0;
+        return fields;
+}
+
+/*
+ * The container's init: pid 1 of a pid namespace exactly one level below ours.
+ * Deeper ones are sandboxes the container made for itself (bwrap, unshare -p, a
+ * nested runtime) and sit in the same cgroup on v1; two candidates is an error.
+ */
+static pid_t pick_init(char *procs, int want_fields, int *found)
+{
+        pid_t ret = 0;
+        char *save = NULL;
+
+        for (char *tok = strtok_r(procs, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
+                pid_t pid;
+                bool one;
+                if (parse_pid(tok, &pid) < 0 || nspid_fields(tok, &one) != want_fields || !one)
+                        continue;
+                if ((*found)++ == 0)
+                        ret = pid;
+        }
+        return ret;
 }
 
 static pid_t find_init(const char *cgroot, const char *name)
 {
-        /* cgroup v2 at the root or under unified/, v1 controllers; /lxc/<NAME> before LXC 4 */
-        static const char *const layouts[][2] = {
-                { "", "lxc.payload." },  { "/unified", "lxc.payload." }, { "/pids", "lxc.payload." },
-                { "/systemd", "lxc.payload." }, { "/pids", "lxc/" },      { "", "lxc/" },
+        /* cgroup v2 at the root or under unified/, v1 controllers; /lxc/<NAME> before LXC 4;
+         * init.scope where systemd runs inside (it moves itself there on v2) */
+        static const char *const layouts[][3] = {
+                { "", "lxc.payload.", "" },         { "", "lxc.payload.", "/init.scope" },
+                { "/unified", "lxc.payload.", "" }, { "/unified", "lxc.payload.", "/init.scope" },
+                { "/pids", "lxc.payload.", "" },    { "/systemd", "lxc.payload.", "" },
+                { "/pids", "lxc/", "" },            { "", "lxc/", "" },
         };
+        int want = nspid_fields("self", NULL) + 1;
 
+        if (want < 2)
+                return 0;
         for (size_t i = 0; i < ELEMENTSOF(layouts); i++) {
-                _cleanup_free_ char *path = rt_path("%s%s/%s%s/cgroup.procs", cgroot, layouts[i][0],
-                                                    layouts[i][1], name),
+                _cleanup_free_ char *path = rt_path("%s%s/%s%s%s/cgroup.procs", cgroot, layouts[i][0],
+                                                    layouts[i][1], name, layouts[i][2]),
                                     *buf = NULL;
+                int found = 0;
                 if (!path || read_file_at(AT_FDCWD, path, &buf, NULL) < 0)
                         continue;
-                char *save = NULL;
-                for (char *tok = strtok_r(buf, "\n", &save); tok; tok = strtok_r(NULL, "\n", &save)) {
-                        pid_t pid;
-                        if (parse_pid(tok, &pid) == 0 && is_ns_init(pid))
-                                return pid;
-                }
+                pid_t pid = pick_init(buf, want, &found);
+                if (found == 1)
+                        return pid;
+                if (found > 1)
+                        return 0; /* two inits: not guessing */
         }
         return 0;
 }

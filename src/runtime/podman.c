@@ -21,6 +21,8 @@ struct storage {
         const char *run;    /* runroot */
         const char *runc;   /* runc --root */
         const char *crun;   /* crun --root */
+        bool rootless;      /* a user's: never CRI-O, only that user's processes */
+        uid_t owner;
 };
 
 static bool name_is(json_t *names, const char *q)
@@ -104,7 +106,7 @@ static int load_one(const struct storage *s, const char *driver_dir, json_t *ent
         json_t *ann = json_object_get(cfg, "annotations");
         const char *ctype = rt_json_str(ann, "io.kubernetes.cri-o.ContainerType");
         const char *manager = rt_json_str(ann, "io.container.manager");
-        bool crio = ctype && !(manager && strcmp(manager, "libpod") == 0);
+        bool crio = !s->rootless && ctype && !(manager && strcmp(manager, "libpod") == 0);
 
         /* CRI-O's pod sandboxes (pause) are not what an operator names. */
         if (crio && strcmp(ctype, "container") != 0) {
@@ -116,6 +118,8 @@ static int load_one(const struct storage *s, const char *driver_dir, json_t *ent
                 json_decref(cfg);
                 return -ENOMEM;
         }
+        c->rootless = s->rootless;
+        c->owner = s->owner;
         c->id = strdup(id);
         r = 0;
         if (crio) {
@@ -128,6 +132,11 @@ static int load_one(const struct storage *s, const char *driver_dir, json_t *ent
                         r = dup_field(&c->k8s_ctr, ann, "io.kubernetes.container.name");
                 if (r == 0)
                         r = dup_field(&c->image, ann, "io.kubernetes.cri-o.ImageName");
+                /* All three or none: a half-labelled container is no pod's. */
+                if (!c->k8s_ns || !c->k8s_pod || !c->k8s_ctr) {
+                        free(c->k8s_ns), free(c->k8s_pod), free(c->k8s_ctr);
+                        c->k8s_ns = c->k8s_pod = c->k8s_ctr = NULL;
+                }
                 c->cgroup[0] = rt_path("crio-%s.scope", id);
                 c->cgroup[1] = rt_path("crio-%s", id);
                 c->cgroup[2] = strdup(id);
@@ -231,22 +240,20 @@ static int scan_rootless(const struct rt_query *q, struct ctr_list *out)
         int r = 0;
         struct dirent *de;
         while ((de = readdir(d))) {
-                struct stat st;
+                _cleanup_free_ char *graph = NULL;
+                uid_t uid;
                 if (de->d_name[0] == '.')
                         continue;
-                _cleanup_free_ char *graph =
-                        rt_path("%s/%s/.local/share/containers/storage", home, de->d_name);
-                if (!graph) {
-                        r = -ENOMEM;
+                r = rt_user_tree(home, de->d_name, ".local/share/containers/storage", &uid, &graph);
+                if (r == -ENOMEM)
                         break;
-                }
-                if (stat(graph, &st) < 0 || !S_ISDIR(st.st_mode))
+                r = 0;
+                if (!graph)
                         continue;
-                unsigned uid = (unsigned)st.st_uid;
-                _cleanup_free_ char *rr = run ? rt_path("%s/%u/containers", run, uid) : NULL;
-                _cleanup_free_ char *rc = run ? rt_path("%s/%u/runc", run, uid) : NULL;
-                _cleanup_free_ char *cr = run ? rt_path("%s/%u/crun", run, uid) : NULL;
-                struct storage s = { graph, rr, rc, cr };
+                _cleanup_free_ char *rr = run ? rt_path("%s/%u/containers", run, (unsigned)uid) : NULL;
+                _cleanup_free_ char *rc = run ? rt_path("%s/%u/runc", run, (unsigned)uid) : NULL;
+                _cleanup_free_ char *cr = run ? rt_path("%s/%u/crun", run, (unsigned)uid) : NULL;
+                struct storage s = { graph, rr, rc, cr, true, uid };
                 r = scan_storage(&s, q, out);
                 if (r == -ENOMEM)
                         break;
@@ -262,7 +269,7 @@ int rt_podman_scan(const struct rt_query *q, struct ctr_list *out)
 
         if (q->roots[ROOT_PODMAN]) {
                 struct storage s = { q->roots[ROOT_PODMAN], q->roots[ROOT_PODMAN_RUN],
-                                     q->roots[ROOT_RUNC], q->roots[ROOT_CRUN] };
+                                     q->roots[ROOT_RUNC], q->roots[ROOT_CRUN], false, 0 };
                 r = scan_storage(&s, q, out);
                 if (r == -ENOMEM)
                         return r;
