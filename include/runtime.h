@@ -138,6 +138,9 @@ char *rt_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rt_runc_state(struct ctr *c, const char *path); /* start time from runc state.json / crun status */
 bool rt_is_hex_id(const char *s, size_t len);
 int rt_user_tree(const char *home, const char *user, const char *rel, uid_t *ret_uid, char **ret_path);
+typedef int (*rt_user_fn)(const struct rt_query *q, const char *tree, const char *xdg_runtime_dir,
+                          struct ctr_list *out);
+int rt_each_user(const struct rt_query *q, const char *rel, rt_user_fn fn, struct ctr_list *out);
 
 /* runtime/jscan.c: a validating JSON scanner for large state files (no tree, no allocation). */
 struct jspan {

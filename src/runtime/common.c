@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What every resolver needs: the roots, the container list, bounded JSON reads. */
 #include <ctype.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -333,4 +334,46 @@ int rt_user_tree(const char *home, const char *user, const char *rel, uid_t *ret
         *ret_uid = uid;
         *ret_path = TAKE_PTR(path);
         return 0;
+}
+
+/*
+ * Rootless state: call fn for each user whose <home>/<user>/<rel> is the user's
+ * own (rt_user_tree), with that tree and the user's runtime directory
+ * <user-run>/<uid> (NULL when that root is off); what fn finds is marked as that
+ * user's.  Only -ENOMEM stops the walk: one user's unreadable state is skipped.
+ */
+int rt_each_user(const struct rt_query *q, const char *rel, rt_user_fn fn, struct ctr_list *out)
+{
+        const char *home = q->roots[ROOT_HOME], *run = q->roots[ROOT_USER_RUN];
+        DIR *d = home ? opendir(home) : NULL;
+        int r = 0;
+
+        if (!d)
+                return 0;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *tree = NULL, *xdg = NULL;
+                uid_t uid;
+                if (de->d_name[0] == '.')
+                        continue;
+                r = rt_user_tree(home, de->d_name, rel, &uid, &tree);
+                if (r == -ENOMEM)
+                        break;
+                r = 0;
+                if (!tree)
+                        continue;
+                if (run && !(xdg = rt_path("%s/%u", run, (unsigned)uid))) {
+                        r = -ENOMEM;
+                        break;
+                }
+                size_t before = out->n;
+                r = fn(q, tree, xdg, out);
+                for (size_t i = before; i < out->n; i++)
+                        out->v[i].rootless = true, out->v[i].owner = uid;
+                if (r == -ENOMEM)
+                        break;
+                r = 0;
+        }
+        closedir(d);
+        return r;
 }

@@ -297,37 +297,14 @@ static int scan_remapped(const char *root, const char *exec_root, const char *ca
  * $XDG_RUNTIME_DIR/docker (docs.docker.com rootless tips); the owner of the
  * home names the runtime directory.
  */
-static int scan_rootless(const struct rt_query *q, struct ctr_list *out)
+static int scan_user(const struct rt_query *q, const char *data, const char *xdg, struct ctr_list *out)
 {
-        const char *home = q->roots[ROOT_HOME], *run = q->roots[ROOT_USER_RUN];
-        DIR *d = home ? opendir(home) : NULL;
-        if (!d)
-                return 0;
-        int r = 0;
-        struct dirent *de;
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *data = NULL;
-                uid_t uid;
-                if (de->d_name[0] == '.')
-                        continue;
-                r = rt_user_tree(home, de->d_name, ".local/share/docker", &uid, &data);
-                if (r == -ENOMEM)
-                        break;
-                r = 0;
-                if (!data)
-                        continue;
-                _cleanup_free_ char *exec_root = run ? rt_path("%s/%u/docker", run, (unsigned)uid) : NULL;
-                size_t before = out->n;
-                /* no cache: the user's names are the user's to change */
-                r = scan_root(data, exec_root, NULL, q->text, out);
-                for (size_t i = before; i < out->n; i++)
-                        out->v[i].rootless = true, out->v[i].owner = uid;
-                if (r == -ENOMEM)
-                        break;
-                r = 0;
-        }
-        closedir(d);
-        return r;
+        _cleanup_free_ char *exec_root = xdg ? rt_path("%s/docker", xdg) : NULL;
+
+        if (xdg && !exec_root)
+                return -ENOMEM;
+        /* no cache: the user's names are the user's to change */
+        return scan_root(data, exec_root, NULL, q->text, out);
 }
 
 int rt_docker_scan(const struct rt_query *q, struct ctr_list *out)
@@ -343,6 +320,6 @@ int rt_docker_scan(const struct rt_query *q, struct ctr_list *out)
                 if (k == -ENOMEM)
                         return k;
         }
-        int k = scan_rootless(q, out);
+        int k = rt_each_user(q, ".local/share/docker", scan_user, out);
         return k == -ENOMEM ? k : r;
 }

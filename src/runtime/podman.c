@@ -21,8 +21,7 @@ struct storage {
         const char *run;    /* runroot */
         const char *runc;   /* runc --root */
         const char *crun;   /* crun --root */
-        bool rootless;      /* a user's: never CRI-O, only that user's processes */
-        uid_t owner;
+        bool rootless;      /* a user's (rt_each_user marks whose): never CRI-O */
 };
 
 static bool name_is(json_t *names, const char *q)
@@ -118,8 +117,6 @@ static int load_one(const struct storage *s, const char *driver_dir, json_t *ent
                 json_decref(cfg);
                 return -ENOMEM;
         }
-        c->rootless = s->rootless;
-        c->owner = s->owner;
         c->id = strdup(id);
         r = 0;
         if (crio) {
@@ -231,36 +228,16 @@ static int scan_storage(const struct storage *s, const struct rt_query *q, struc
 }
 
 /* Rootless podman: ~/.local/share/containers/storage, $XDG_RUNTIME_DIR/{containers,runc,crun}. */
-static int scan_rootless(const struct rt_query *q, struct ctr_list *out)
+static int scan_user(const struct rt_query *q, const char *graph, const char *xdg, struct ctr_list *out)
 {
-        const char *home = q->roots[ROOT_HOME], *run = q->roots[ROOT_USER_RUN];
-        DIR *d = home ? opendir(home) : NULL;
-        if (!d)
-                return 0;
-        int r = 0;
-        struct dirent *de;
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *graph = NULL;
-                uid_t uid;
-                if (de->d_name[0] == '.')
-                        continue;
-                r = rt_user_tree(home, de->d_name, ".local/share/containers/storage", &uid, &graph);
-                if (r == -ENOMEM)
-                        break;
-                r = 0;
-                if (!graph)
-                        continue;
-                _cleanup_free_ char *rr = run ? rt_path("%s/%u/containers", run, (unsigned)uid) : NULL;
-                _cleanup_free_ char *rc = run ? rt_path("%s/%u/runc", run, (unsigned)uid) : NULL;
-                _cleanup_free_ char *cr = run ? rt_path("%s/%u/crun", run, (unsigned)uid) : NULL;
-                struct storage s = { graph, rr, rc, cr, true, uid };
-                r = scan_storage(&s, q, out);
-                if (r == -ENOMEM)
-                        break;
-                r = 0;
-        }
-        closedir(d);
-        return r;
+        _cleanup_free_ char *rr = xdg ? rt_path("%s/containers", xdg) : NULL;
+        _cleanup_free_ char *rc = xdg ? rt_path("%s/runc", xdg) : NULL;
+        _cleanup_free_ char *cr = xdg ? rt_path("%s/crun", xdg) : NULL;
+        struct storage s = { graph, rr, rc, cr, true };
+
+        if (xdg && (!rr || !rc || !cr))
+                return -ENOMEM;
+        return scan_storage(&s, q, out);
 }
 
 int rt_podman_scan(const struct rt_query *q, struct ctr_list *out)
@@ -269,11 +246,11 @@ int rt_podman_scan(const struct rt_query *q, struct ctr_list *out)
 
         if (q->roots[ROOT_PODMAN]) {
                 struct storage s = { q->roots[ROOT_PODMAN], q->roots[ROOT_PODMAN_RUN],
-                                     q->roots[ROOT_RUNC], q->roots[ROOT_CRUN], false, 0 };
+                                     q->roots[ROOT_RUNC], q->roots[ROOT_CRUN], false };
                 r = scan_storage(&s, q, out);
                 if (r == -ENOMEM)
                         return r;
         }
-        int k = scan_rootless(q, out);
+        int k = rt_each_user(q, ".local/share/containers/storage", scan_user, out);
         return k == -ENOMEM ? k : r;
 }
