@@ -130,6 +130,8 @@ int rt_machine_scan(const struct rt_query *q, struct ctr_list *out);
 struct json_t;
 int rt_read_json(const char *path, size_t max, struct json_t **ret);
 const char *rt_json_str(struct json_t *obj, const char *key);
+int rt_json_dup(char **dst, struct json_t *obj, const char *key); /* a non-empty string member, copied */
+int ctr_set_k8s(struct ctr *c, struct json_t *ann, const char *const keys[4]); /* ns, pod, ctr, image */
 int rt_read_small(const char *path, char **ret); /* a small text file, trailing newline cut */
 int rt_read_text(const char *path, size_t max, char **ret);
 struct stat;

@@ -252,6 +252,35 @@ int rt_read_text(const char *path, size_t max, char **ret)
         return 0;
 }
 
+int rt_json_dup(char **dst, json_t *obj, const char *key)
+{
+        const char *v = rt_json_str(obj, key);
+
+        if (!v || !*v)
+                return 0;
+        *dst = strdup(v);
+        return *dst ? 0 : -ENOMEM;
+}
+
+/* A CRI container's pod namespace, pod and container name: all three or none
+ * (a half-labelled container is no pod's); the image where recorded. */
+int ctr_set_k8s(struct ctr *c, json_t *ann, const char *const keys[4])
+{
+        int r = rt_json_dup(&c->k8s_ns, ann, keys[0]);
+
+        if (r == 0)
+                r = rt_json_dup(&c->k8s_pod, ann, keys[1]);
+        if (r == 0)
+                r = rt_json_dup(&c->k8s_ctr, ann, keys[2]);
+        if (r == 0)
+                r = rt_json_dup(&c->image, ann, keys[3]);
+        if (!c->k8s_ns || !c->k8s_pod || !c->k8s_ctr) {
+                free(c->k8s_ns), free(c->k8s_pod), free(c->k8s_ctr);
+                c->k8s_ns = c->k8s_pod = c->k8s_ctr = NULL;
+        }
+        return r;
+}
+
 int rt_read_small(const char *path, char **ret)
 {
         return rt_read_text(path, 4096, ret);

@@ -21,15 +21,6 @@
 
 #define TASKS "io.containerd.runtime.v2.task"
 
-static int dup_ann(char **dst, json_t *ann, const char *key)
-{
-        const char *v = rt_json_str(ann, key);
-
-        if (!v || !*v)
-                return 0;
-        *dst = strdup(v);
-        return *dst ? 0 : -ENOMEM;
-}
 
 static int load_one(const char *state, const char *ns, const char *id, struct ctr_list *out)
 {
@@ -56,21 +47,13 @@ static int load_one(const char *state, const char *ns, const char *id, struct ct
         const char *type = rt_json_str(ann, "io.kubernetes.cri.container-type");
         c->id = strdup(id);
         c->ns = strdup(ns);
-        r = dup_ann(&c->name, ann, "nerdctl/name");
-        if (r == 0 && type && strcmp(type, "container") == 0) {
-                r = dup_ann(&c->k8s_ns, ann, "io.kubernetes.cri.sandbox-namespace");
-                if (r == 0)
-                        r = dup_ann(&c->k8s_pod, ann, "io.kubernetes.cri.sandbox-name");
-                if (r == 0)
-                        r = dup_ann(&c->k8s_ctr, ann, "io.kubernetes.cri.container-name");
-                if (r == 0)
-                        r = dup_ann(&c->image, ann, "io.kubernetes.cri.image-name");
-                /* All three or none: a half-labelled container is no pod's. */
-                if (!c->k8s_ns || !c->k8s_pod || !c->k8s_ctr) {
-                        free(c->k8s_ns), free(c->k8s_pod), free(c->k8s_ctr);
-                        c->k8s_ns = c->k8s_pod = c->k8s_ctr = NULL;
-                }
-        }
+        static const char *const k8s_keys[4] = {
+                "io.kubernetes.cri.sandbox-namespace", "io.kubernetes.cri.sandbox-name",
+                "io.kubernetes.cri.container-name", "io.kubernetes.cri.image-name",
+        };
+        r = rt_json_dup(&c->name, ann, "nerdctl/name");
+        if (r == 0 && type && strcmp(type, "container") == 0)
+                r = ctr_set_k8s(c, ann, k8s_keys);
         json_decref(cfg);
         c->cgroup[0] = strdup(id); /* cgroupfs: /<namespace>/<id> */
         c->cgroup[1] = rt_path("cri-containerd-%s.scope", id);

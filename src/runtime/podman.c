@@ -70,16 +70,6 @@ static char *metadata_image(json_t *entry)
         return ret;
 }
 
-static int dup_field(char **dst, json_t *ann, const char *key)
-{
-        const char *v = rt_json_str(ann, key);
-
-        if (!v)
-                return 0;
-        *dst = strdup(v);
-        return *dst ? 0 : -ENOMEM;
-}
-
 static int load_one(const struct storage *s, const char *driver_dir, json_t *entry, const char *id,
                     struct ctr_list *out)
 {
@@ -122,18 +112,11 @@ static int load_one(const struct storage *s, const char *driver_dir, json_t *ent
         if (crio) {
                 const char *n = rt_json_str(ann, "io.kubernetes.cri-o.Name");
                 c->name = strdup(n ? n : first_name(names) ? first_name(names) : id);
-                r = dup_field(&c->k8s_ns, ann, "io.kubernetes.pod.namespace");
-                if (r == 0)
-                        r = dup_field(&c->k8s_pod, ann, "io.kubernetes.pod.name");
-                if (r == 0)
-                        r = dup_field(&c->k8s_ctr, ann, "io.kubernetes.container.name");
-                if (r == 0)
-                        r = dup_field(&c->image, ann, "io.kubernetes.cri-o.ImageName");
-                /* All three or none: a half-labelled container is no pod's. */
-                if (!c->k8s_ns || !c->k8s_pod || !c->k8s_ctr) {
-                        free(c->k8s_ns), free(c->k8s_pod), free(c->k8s_ctr);
-                        c->k8s_ns = c->k8s_pod = c->k8s_ctr = NULL;
-                }
+                static const char *const k8s_keys[4] = {
+                        "io.kubernetes.pod.namespace", "io.kubernetes.pod.name",
+                        "io.kubernetes.container.name", "io.kubernetes.cri-o.ImageName",
+                };
+                r = ctr_set_k8s(c, ann, k8s_keys);
                 c->cgroup[0] = rt_path("crio-%s.scope", id);
                 c->cgroup[1] = rt_path("crio-%s", id);
                 c->cgroup[2] = strdup(id);
