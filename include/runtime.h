@@ -170,8 +170,8 @@ void rt_query_init(struct rt_query *q, const char *const overrides[_ROOT_MAX]);
 bool scheme_scans(enum rt_scheme s, enum rt_kind k); /* may scheme s name a container of kind k? */
 int rt_scan_all(const struct rt_query *q, struct ctr_list *out, char *searched, size_t len);
 int target_resolve(const char *target, enum rt_scheme restrict_to,
-                   const char *const overrides[_ROOT_MAX], struct resolve_result *ret, char *err,
-                   size_t errlen);
+                   const char *const overrides[_ROOT_MAX], int proc_dirfd, struct resolve_result *ret,
+                   char *err, size_t errlen);
 /* Is the recorded process still the container's?  0, or -ESRCH with why in err. */
 int ctr_verify(const struct ctr *c, int procfd, uint64_t starttime, char *why, size_t len);
 char *ctr_display(const struct ctr *c); /* "docker:webserver" */

@@ -350,8 +350,8 @@ static bool probe_running(struct ctr *c, int proc_dirfd)
 }
 
 int target_resolve(const char *target, enum rt_scheme restrict_to,
-                   const char *const overrides[_ROOT_MAX], struct resolve_result *ret, char *err,
-                   size_t errlen)
+                   const char *const overrides[_ROOT_MAX], int proc_dirfd, struct resolve_result *ret,
+                   char *err, size_t errlen)
 {
         struct rt_query q;
         struct ctr_list l = { 0 };
@@ -419,8 +419,6 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
         }
         l.n = kept;
 
-        _cleanup_close_ int proc_dirfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
         /*
          * Per store (a runtime's system state, or one user's rootless state): exact
          * id, then exact name, then a unique prefix (docker's rule).  Each store
@@ -451,12 +449,14 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                 size_t nc = 0, running = 0;
                 for (size_t i = 0; i < l.n; i++)
                         if (same_store(&l.v[i], key) && match_class(&l, &l.v[i], scheme, text) == best) {
-                                /* A state file that outlived its process is no running container. */
                                 if (nc < ELEMENTSOF(cand))
                                         cand[nc] = &l.v[i];
                                 nc++;
-                                running += probe_running(&l.v[i], proc_dirfd);
                         }
+                /* Only a tie is probed (the one match is verified by target_acquire):
+                 * a state file that outlived its process is no running container. */
+                for (size_t i = 0; nc > 1 && i < nc && i < ELEMENTSOF(cand); i++)
+                        running += probe_running(cand[i], proc_dirfd);
                 /* Several attempts of one k8s container share its name: the running one. */
                 if (nc > 1 && best == MATCH_NAME && running == 1 && nc <= ELEMENTSOF(cand)) {
                         for (size_t i = 0; i < nc; i++)
@@ -522,7 +522,7 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
         if (nw > 1 && !ambiguous_inside) {
                 size_t live = 0, which = 0;
                 for (size_t i = 0; i < nw; i++)
-                        if (winners[i]->state != CTR_STOPPED && !winners[i]->dead)
+                        if (probe_running(winners[i], proc_dirfd))
                                 live++, which = i;
                 if (live == 1) {
                         winners[0] = winners[which];
@@ -602,7 +602,7 @@ int target_acquire(const char *target, int runtime, const char *const roots[_ROO
 {
         struct resolve_result res;
         char why[160];
-        int r = target_resolve(target, (enum rt_scheme)runtime, roots, &res, err, errlen);
+        int r = target_resolve(target, (enum rt_scheme)runtime, roots, proc_dirfd, &res, err, errlen);
 
         if (r < 0)
                 return r;

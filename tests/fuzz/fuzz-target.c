@@ -5,6 +5,8 @@
  * line whose start time is read.
  */
 #include "fuzz-common.h"
+#include <errno.h>
+
 #include "nsattach.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
         for (int i = 0; i < _ROOT_MAX; i++)
                 roots[i] = "/dev/shm/nsattach-fuzz-none";
-        if (target_resolve(s, SCHEME_ANY, roots, &res, err, sizeof(err)) == 0)
+        if (target_resolve(s, SCHEME_ANY, roots, -EBADF, &res, err, sizeof(err)) == 0)
                 ctr_free(&res.ctr);
         parse_stat_starttime(s, &start, &state);
         free(s);
