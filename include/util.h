@@ -73,5 +73,8 @@ void close_from_3(void);
 /* Control characters (a state file's name may carry terminal escapes) made '?'; keep_nl keeps '\n'. */
 void strip_controls(char *s, bool keep_nl);
 
+/* The value of "Key:\t..." in the text of a /proc status file; -EIO if absent or longer than len. */
+int proc_status_value(const char *status, const char *key, char *ret, size_t len);
+
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

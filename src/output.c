@@ -218,22 +218,6 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
         return 0;
 }
 
-/* "Key:\t<value>" of /proc/PID/status, or NULL. */
-static char *status_value(const char *status, const char *key)
-{
-        size_t kl = strlen(key);
-
-        for (const char *l = status; l && *l;) {
-                if (strncmp(l, key, kl) == 0 && l[kl] == ':') {
-                        const char *v = l + kl + 1 + strspn(l + kl + 1, " \t");
-                        return strndup(v, strcspn(v, "\n"));
-                }
-                l = strchr(l, '\n');
-                l = l ? l + 1 : NULL;
-        }
-        return NULL;
-}
-
 static json_t *jstr_or_null(const char *s)
 {
         return s ? json_string(s) : json_null();
@@ -318,8 +302,9 @@ int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen)
                 { "cap_ambient", "CapAmb" }, { "no_new_privs", "NoNewPrivs" }, { "seccomp", "Seccomp" },
         };
         for (size_t i = 0; i < ELEMENTSOF(keys); i++) {
-                _cleanup_free_ char *v = status ? status_value(status, keys[i][1]) : NULL;
-                json_object_set_new(j, keys[i][0], jstr_or_null(v));
+                char v[128];
+                bool have = status && proc_status_value(status, keys[i][1], v, sizeof(v)) == 0;
+                json_object_set_new(j, keys[i][0], jstr_or_null(have ? v : NULL));
         }
         _cleanup_free_ char *uidmap = proc_text(t.procfd, "uid_map");
         _cleanup_free_ char *gidmap = proc_text(t.procfd, "gid_map");

@@ -123,25 +123,9 @@ static int open_source(const char *src, enum ns_type i, int proc_dirfd, struct n
 static int status_field(int dirfd, const char *path, const char *key, char *ret, size_t len)
 {
         _cleanup_free_ char *buf = NULL;
-        size_t kl = strlen(key);
         int r = read_file_at(dirfd, path, &buf, NULL);
 
-        if (r < 0)
-                return r;
-        for (const char *line = buf; *line;) {
-                size_t ll = strcspn(line, "\n");
-                if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
-                        const char *v = line + kl + 1 + strspn(line + kl + 1, "\t ");
-                        size_t vl = ll - (size_t)(v - line);
-                        if (vl >= len)
-                                return -EIO;
-                        memcpy(ret, v, vl);
-                        ret[vl] = '\0';
-                        return 0;
-                }
-                line += ll + (line[ll] ? 1 : 0);
-        }
-        return -EIO;
+        return r < 0 ? r : proc_status_value(buf, key, ret, len);
 }
 
 /* "Uid:\treal\teffective\tsaved\tfs" → effective. */

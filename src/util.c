@@ -164,3 +164,23 @@ void strip_controls(char *s, bool keep_nl)
                 if (((unsigned char)*s < 0x20 && !(keep_nl && *s == '\n')) || *s == 0x7f)
                         *s = '?';
 }
+
+int proc_status_value(const char *status, const char *key, char *ret, size_t len)
+{
+        size_t kl = strlen(key);
+
+        for (const char *line = status; *line;) {
+                size_t ll = strcspn(line, "\n");
+                if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
+                        const char *v = line + kl + 1 + strspn(line + kl + 1, "\t ");
+                        size_t vl = ll - (size_t)(v - line);
+                        if (vl >= len)
+                                return -EIO;
+                        memcpy(ret, v, vl);
+                        ret[vl] = '\0';
+                        return 0;
+                }
+                line += ll + (line[ll] ? 1 : 0);
+        }
+        return -EIO;
+}
