@@ -70,7 +70,7 @@ int fds_cloexec_from_3(int proc_dirfd);
 /* Close every fd from 3 up, without trusting whatever /proc is now mounted. */
 void close_from_3(void);
 
-/* Control characters (a state file's name may carry terminal escapes) made '?'; keep_nl keeps '\n'. */
+/* Control characters but tab (a state file's name may carry terminal escapes) made '?'; keep_nl keeps '\n'. */
 void strip_controls(char *s, bool keep_nl);
 
 /* The value of "Key:\t..." in the text of a /proc status file; -EIO if absent or longer than len. */

@@ -161,7 +161,7 @@ void close_from_3(void)
 void strip_controls(char *s, bool keep_nl)
 {
         for (; *s; s++)
-                if (((unsigned char)*s < 0x20 && !(keep_nl && *s == '\n')) || *s == 0x7f)
+                if (((unsigned char)*s < 0x20 && *s != '\t' && !(keep_nl && *s == '\n')) || *s == 0x7f)
                         *s = '?';
 }
 

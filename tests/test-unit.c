@@ -329,3 +329,14 @@ Test(jscan, numbers)
         cr_assert_eq(jscan_uint(v, UINT64_MAX, &n), 0);
         cr_expect_eq(n, 17633);
 }
+
+Test(util, strip_controls)
+{
+        char a[] = "a\tb\x1b]2;x\x07\nd\x7f", b[sizeof(a)];
+
+        memcpy(b, a, sizeof(a));
+        strip_controls(a, false);
+        cr_expect_str_eq(a, "a\tb?]2;x??d?");
+        strip_controls(b, true);
+        cr_expect_str_eq(b, "a\tb?]2;x?\nd?");
+}
