@@ -59,22 +59,32 @@ static int smartcols_load(void)
         return 0;
 }
 
-/* The namespaces of /proc/PID that are not the caller's, as "mnt,uts,net". */
-static void ns_differing(int proc_dirfd, int procfd, char *buf, size_t len)
+/* The namespaces of a process (dirfd /proc/PID, or /proc with "self/"): st_ino 0 where unreadable. */
+static void ns_stat(int dirfd, const char *prefix, struct stat ret[_NS_MAX])
 {
-        size_t used = 0;
-
-        buf[0] = '\0';
         for (int i = 0; i < _NS_MAX; i++) {
                 char path[64];
-                struct stat mine, theirs;
-                snprintf(path, sizeof(path), "ns/%s", ns_table[i].name);
-                if (fstatat(procfd, path, &theirs, 0) < 0)
-                        continue;
-                snprintf(path, sizeof(path), "self/ns/%s", ns_table[i].name);
-                if (fstatat(proc_dirfd, path, &mine, 0) < 0)
-                        continue;
-                if (mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev)
+                snprintf(path, sizeof(path), "%sns/%s", prefix, ns_table[i].name);
+                if (fstatat(dirfd, path, &ret[i], 0) < 0)
+                        ret[i].st_ino = 0;
+        }
+}
+
+static bool ns_same(const struct stat *a, const struct stat *b)
+{
+        return a->st_ino && a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+/* The namespaces of /proc/PID that are not the caller's (own), as "mnt,uts,net". */
+static void ns_differing(const struct stat own[_NS_MAX], int procfd, char *buf, size_t len)
+{
+        struct stat theirs[_NS_MAX];
+        size_t used = 0;
+
+        ns_stat(procfd, "", theirs);
+        buf[0] = '\0';
+        for (int i = 0; i < _NS_MAX; i++) {
+                if (!theirs[i].st_ino || !own[i].st_ino || ns_same(&own[i], &theirs[i]))
                         continue;
                 int n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", ns_table[i].name);
                 if (n > 0 && (size_t)n < len - used)
@@ -134,6 +144,8 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
                 snprintf(err, errlen, "--list needs libsmartcols.so.1 (util-linux): %s", dlerror());
                 return -ENOENT;
         }
+        struct stat own[_NS_MAX];
+        ns_stat(proc_dirfd, "self/", own);
         rt_query_init(&q, o->runtime_root);
         q.scheme = (enum rt_scheme)o->runtime;
         r = rt_scan_all(&q, &l, NULL, 0);
@@ -186,7 +198,7 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
                         target_done(&t);
                         continue;
                 }
-                ns_differing(proc_dirfd, t.procfd, ns, sizeof(ns));
+                ns_differing(own, t.procfd, ns, sizeof(ns));
                 target_done(&t);
                 if (o->json)
                         for (char *p = ns; *p; p++)
@@ -279,20 +291,17 @@ int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen)
                 }
                 json_object_set_new(j, "rootfs", jstr_or_null(c->rootfs));
         }
+        struct stat mine[_NS_MAX], theirs[_NS_MAX];
+        ns_stat(proc_dirfd, "self/", mine);
+        ns_stat(t.procfd, "", theirs);
         for (int i = 0; i < _NS_MAX; i++) {
-                char path[64];
-                struct stat mine, theirs;
-                snprintf(path, sizeof(path), "ns/%s", ns_table[i].name);
-                if (fstatat(t.procfd, path, &theirs, 0) < 0)
+                if (!theirs[i].st_ino)
                         continue;
-                snprintf(path, sizeof(path), "self/ns/%s", ns_table[i].name);
-                bool have_mine = fstatat(proc_dirfd, path, &mine, 0) == 0;
                 json_t *n = json_object();
-                json_object_set_new(n, "inode", json_integer((json_int_t)theirs.st_ino));
+                json_object_set_new(n, "inode", json_integer((json_int_t)theirs[i].st_ino));
                 json_object_set_new(n, "host_inode",
-                                    have_mine ? json_integer((json_int_t)mine.st_ino) : json_null());
-                json_object_set_new(n, "shared", json_boolean(have_mine && mine.st_ino == theirs.st_ino &&
-                                                              mine.st_dev == theirs.st_dev));
+                                    mine[i].st_ino ? json_integer((json_int_t)mine[i].st_ino) : json_null());
+                json_object_set_new(n, "shared", json_boolean(ns_same(&mine[i], &theirs[i])));
                 json_object_set_new(nss, ns_table[i].name, n);
         }
         json_object_set_new(j, "namespaces", nss);
