@@ -149,16 +149,21 @@ struct jspan {
         const char *p;
         size_t len;
 };
+#define JSCAN_FIELDS_MAX 32
+#define JSCAN_PATH_MAX 16
+/* A value wanted from a document: path is a NULL-terminated list of object keys. */
+struct jscan_field {
+        const char *const *path;
+        struct jspan v; /* set by jscan_extract; .p NULL when absent */
+};
 int jscan_validate(const char *json, size_t len);
-int jscan_member(struct jspan obj, const char *key, struct jspan *ret);
-int jscan_get(struct jspan doc, const char *const *path, struct jspan *ret);
+int jscan_extract(const char *json, size_t len, struct jscan_field *f, size_t n);
 int jscan_string(struct jspan v, char *buf, size_t len);
 char *jscan_strdup(struct jspan v);
 int jscan_uint(struct jspan v, uint64_t max, uint64_t *ret);
 bool jscan_is(struct jspan v, const char *literal);
 /* Read and validate a JSON state file; *ret_buf holds what doc spans. */
-int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jspan *doc);
-char *rt_doc_str(struct jspan doc, const char *const *path); /* the string at path, or NULL */
+int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jscan_field *f, size_t n);
 
 /* Resolution (target.c) */
 struct resolve_result {

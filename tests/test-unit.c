@@ -253,11 +253,6 @@ Test(ns, table)
         cr_assert_eq(ns_from_clone_flag(0x1), -EINVAL);
 }
 
-static struct jspan span(const char *s)
-{
-        return (struct jspan){ s, strlen(s) };
-}
-
 Test(jscan, validates_rfc8259)
 {
         const char *good[] = {
@@ -279,6 +274,16 @@ Test(jscan, validates_rfc8259)
         cr_expect_eq(jscan_validate(deep, strlen(deep)), -EBADMSG);
 }
 
+/* One field of doc, as jscan_extract finds it: 0, -ENOENT or its error. */
+static int get1(const char *doc, const char *const *path, struct jspan *v)
+{
+        struct jscan_field f = { path, { NULL, 0 } };
+        int r = jscan_extract(doc, strlen(doc), &f, 1);
+
+        *v = f.v;
+        return r < 0 ? r : f.v.p ? 0 : -ENOENT;
+}
+
 Test(jscan, finds_members_not_strings)
 {
         /* "Pid" inside Labels (a map whose keys are the user's) and inside a string must not count */
@@ -292,14 +297,47 @@ Test(jscan, finds_members_not_strings)
         char buf[64];
 
         cr_assert_eq(jscan_validate(doc, strlen(doc)), 0);
-        cr_assert_eq(jscan_get(span(doc), pid, &v), 0);
+        cr_assert_eq(get1(doc, pid, &v), 0);
         cr_assert_eq(jscan_uint(v, INT32_MAX, &n), 0);
         cr_expect_eq(n, 4338);
-        cr_expect_eq(jscan_get(span(doc), top_pid, &v), -ENOENT);
-        cr_assert_eq(jscan_get(span(doc), name, &v), 0);
+        cr_expect_eq(get1(doc, top_pid, &v), -ENOENT);
+        cr_assert_eq(get1(doc, name, &v), 0);
         cr_assert_eq(jscan_string(v, buf, sizeof(buf)), 0);
         cr_expect_str_eq(buf, "/webserver");
         cr_expect_eq(jscan_string(v, buf, 4), -ENAMETOOLONG);
+}
+
+Test(jscan, several_fields_one_pass)
+{
+        const char *doc = "{\"id\":\"c1\",\"config\":{\"mounts\":[{\"rootfs\":\"/decoy\"}],\"rootfs\":\"/r\"},"
+                          "\"init_process_pid\":42,\"State\":7,\"init_process_start\":99}";
+        static const char *const p_pid[] = { "init_process_pid", NULL };
+        static const char *const p_start[] = { "init_process_start", NULL };
+        static const char *const p_rootfs[] = { "config", "rootfs", NULL };
+        static const char *const p_state_pid[] = { "State", "Pid", NULL };
+        static const char *const p_missing[] = { "nope", NULL };
+        struct jscan_field f[] = { { p_pid, {} }, { p_start, {} }, { p_rootfs, {} },
+                                   { p_state_pid, {} }, { p_missing, {} } };
+        uint64_t n;
+        char buf[16];
+
+        cr_assert_eq(jscan_extract(doc, strlen(doc), f, ELEMENTSOF(f)), 0);
+        cr_assert_eq(jscan_uint(f[0].v, INT32_MAX, &n), 0);
+        cr_expect_eq(n, 42);
+        cr_assert_eq(jscan_uint(f[1].v, UINT64_MAX, &n), 0);
+        cr_expect_eq(n, 99);
+        /* the member of config, not the one inside its mounts array */
+        cr_assert_eq(jscan_string(f[2].v, buf, sizeof(buf)), 0);
+        cr_expect_str_eq(buf, "/r");
+        /* through a number: absent, not an error */
+        cr_expect_null(f[3].v.p);
+        cr_expect_null(f[4].v.p);
+        /* fields or not, an invalid document is refused whole */
+        const char *bad = "{\"init_process_pid\":42,\"x\":[1,]}";
+        cr_expect_eq(jscan_extract(bad, strlen(bad), f, ELEMENTSOF(f)), -EBADMSG);
+        static const char *const empty[] = { NULL };
+        struct jscan_field e = { empty, {} };
+        cr_expect_eq(jscan_extract("{}", 2, &e, 1), -EINVAL);
 }
 
 Test(jscan, duplicate_keys_are_refused)
@@ -308,11 +346,36 @@ Test(jscan, duplicate_keys_are_refused)
         static const char *const pid[] = { "State", "Pid", NULL };
         struct jspan v;
 
-        cr_expect_eq(jscan_get(span(doc), pid, &v), -EBADMSG);
+        cr_expect_eq(get1(doc, pid, &v), -EBADMSG);
+        /* on the path's inner object too */
+        cr_expect_eq(get1("{\"State\":{\"Pid\":1,\"Pid\":2}}", pid, &v), -EBADMSG);
         /* also when the second spelling uses an escape */
         const char *esc = "{\"Pid\":1,\"P\\u0069d\":2}";
         static const char *const top[] = { "Pid", NULL };
-        cr_expect_eq(jscan_get(span(esc), top, &v), -EBADMSG);
+        cr_expect_eq(get1(esc, top, &v), -EBADMSG);
+        /* a repeated key off every path is the writer's business, not ours */
+        cr_expect_eq(get1("{\"a\":1,\"a\":2,\"Pid\":3}", top, &v), 0);
+}
+
+Test(jscan, strings_eight_bytes_at_a_time)
+{
+        /* quotes, backslashes and control characters at every offset of the
+         * eight-byte steps, and UTF-8 (bytes >= 0x80) that must not stop them */
+        for (int off = 0; off < 17; off++) {
+                char doc[64], bad[64];
+                memset(doc, 'x', sizeof(doc));
+                doc[0] = '"';
+                memcpy(doc + 1 + off, "\\\"\xc3\xa9", 4);
+                doc[1 + off + 4] = '"';
+                doc[1 + off + 5] = '\0';
+                cr_expect_eq(jscan_validate(doc, strlen(doc)), 0, "offset %d", off);
+                memcpy(bad, doc, sizeof(bad));
+                bad[1 + off] = '\n';
+                cr_expect_eq(jscan_validate(bad, strlen(bad)), -EBADMSG, "control at %d", off);
+                memcpy(bad, doc, sizeof(bad));
+                bad[1 + off + 4] = 'x'; /* unterminated */
+                cr_expect_eq(jscan_validate(bad, strlen(bad)), -EBADMSG, "unterminated %d", off);
+        }
 }
 
 Test(jscan, numbers)
@@ -321,11 +384,11 @@ Test(jscan, numbers)
         uint64_t n;
         static const char *const k[] = { "a", NULL };
 
-        cr_expect_eq(jscan_get(span("{\"a\":-1}"), k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
-        cr_expect_eq(jscan_get(span("{\"a\":1.5}"), k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
-        cr_expect_eq(jscan_get(span("{\"a\":101}"), k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
-        cr_expect_eq(jscan_get(span("{\"a\":\"7\"}"), k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
-        cr_assert_eq(jscan_get(span("{\"a\":17633}"), k, &v), 0);
+        cr_expect_eq(get1("{\"a\":-1}", k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
+        cr_expect_eq(get1("{\"a\":1.5}", k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
+        cr_expect_eq(get1("{\"a\":101}", k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
+        cr_expect_eq(get1("{\"a\":\"7\"}", k, &v) == 0 && jscan_uint(v, 100, &n) == 0, false);
+        cr_assert_eq(get1("{\"a\":17633}", k, &v), 0);
         cr_assert_eq(jscan_uint(v, UINT64_MAX, &n), 0);
         cr_expect_eq(n, 17633);
 }

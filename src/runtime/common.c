@@ -207,7 +207,7 @@ int rt_read_json(const char *path, size_t max, json_t **ret)
         return 0;
 }
 
-int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jspan *doc)
+int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jscan_field *f, size_t n)
 {
         char *buf;
         size_t len;
@@ -215,20 +215,13 @@ int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jspan *doc)
 
         if (r < 0)
                 return r;
-        if (jscan_validate(buf, len) < 0) {
+        r = jscan_extract(buf, len, f, n);
+        if (r < 0) {
                 free(buf);
-                return -EBADMSG;
+                return r;
         }
-        *ret_buf = buf;
-        *doc = (struct jspan){ buf, len };
+        *ret_buf = buf; /* what the fields' spans point into */
         return 0;
-}
-
-char *rt_doc_str(struct jspan doc, const char *const *path)
-{
-        struct jspan v;
-
-        return jscan_get(doc, path, &v) == 0 ? jscan_strdup(v) : NULL;
 }
 
 const char *rt_json_str(json_t *obj, const char *key)
@@ -301,22 +294,25 @@ int rt_runc_state(struct ctr *c, const char *path)
         static const char *const crun_start[] = { "process-start-time", NULL };
         static const char *const runc_rootfs[] = { "config", "rootfs", NULL };
         static const char *const crun_rootfs[] = { "rootfs", NULL };
+        enum { RUNC_PID, RUNC_START, RUNC_ROOTFS, CRUN_PID, CRUN_START, CRUN_ROOTFS };
+        struct jscan_field f[] = {
+                [RUNC_PID] = { runc_pid, {} },   [RUNC_START] = { runc_start, {} },
+                [RUNC_ROOTFS] = { runc_rootfs, {} }, [CRUN_PID] = { crun_pid, {} },
+                [CRUN_START] = { crun_start, {} }, [CRUN_ROOTFS] = { crun_rootfs, {} },
+        };
         _cleanup_free_ char *buf = NULL;
-        struct jspan doc, v;
         uint64_t pid, start;
-        int r = rt_read_doc(path, 4 << 20, &buf, &doc);
+        int r = rt_read_doc(path, 4 << 20, &buf, f, ELEMENTSOF(f));
 
         if (r < 0)
                 return r;
-        bool runc = jscan_get(doc, runc_pid, &v) == 0;
-        if (!runc && jscan_get(doc, crun_pid, &v) < 0)
+        /* runc's names when it has them, crun's otherwise: never a mix */
+        bool runc = f[RUNC_PID].v.p != NULL;
+        int o = runc ? 0 : CRUN_PID;
+        if (jscan_uint(f[o + RUNC_PID].v, INT32_MAX, &pid) < 0 || pid == 0 ||
+            jscan_uint(f[o + RUNC_START].v, UINT64_MAX, &start) < 0)
                 return -EBADMSG;
-        if (jscan_uint(v, INT32_MAX, &pid) < 0 || pid == 0)
-                return -EBADMSG;
-        if (jscan_get(doc, runc ? runc_start : crun_start, &v) < 0 ||
-            jscan_uint(v, UINT64_MAX, &start) < 0)
-                return -EBADMSG;
-        char *rfs = rt_doc_str(doc, runc ? runc_rootfs : crun_rootfs);
+        char *rfs = jscan_strdup(f[o + RUNC_ROOTFS].v);
         char *s = strdup(path);
         if (!s) {
                 free(rfs);

@@ -56,36 +56,40 @@ static int load_one(const char *root, const char *exec_root, const char *id, str
         static const char *const p_pid[] = { "State", "Pid", NULL };
         static const char *const p_running[] = { "State", "Running", NULL };
         static const char *const p_paused[] = { "State", "Paused", NULL };
+        enum { ID, NAME, IMAGE, PID, RUNNING, PAUSED };
+        struct jscan_field f[] = {
+                [ID] = { p_id, {} },   [NAME] = { p_name, {} },       [IMAGE] = { p_image, {} },
+                [PID] = { p_pid, {} }, [RUNNING] = { p_running, {} }, [PAUSED] = { p_paused, {} },
+        };
         _cleanup_free_ char *path = rt_path("%s/containers/%s/config.v2.json", root, id);
         _cleanup_free_ char *buf = NULL, *fid = NULL, *name = NULL;
-        struct jspan doc, v;
         uint64_t pid = 0;
 
         if (!path)
                 return -ENOMEM;
-        int r = rt_read_doc(path, 16 << 20, &buf, &doc);
+        int r = rt_read_doc(path, 16 << 20, &buf, f, ELEMENTSOF(f));
         if (r == -ENOENT)
                 return 0; /* removed since readdir */
         if (r < 0)
                 return r == -EACCES || r == -ENOMEM ? r : 0; /* a broken file is no container */
 
         /* The file names its own id; one that names another is not this container. */
-        fid = rt_doc_str(doc, p_id);
+        fid = jscan_strdup(f[ID].v);
         if (!fid || strcmp(fid, id) != 0)
                 return 0;
         struct ctr *c = ctr_list_add(out, RT_DOCKER);
         if (!c)
                 return -ENOMEM;
         c->id = strdup(id);
-        name = rt_doc_str(doc, p_name);
+        name = jscan_strdup(f[NAME].v);
         if (name && name[0] == '/' && name[1])
                 c->name = strdup(name + 1);
-        c->image = rt_doc_str(doc, p_image);
+        c->image = jscan_strdup(f[IMAGE].v);
         c->source = TAKE_PTR(path);
-        bool running = jscan_get(doc, p_running, &v) == 0 && jscan_is(v, "true");
-        bool paused = jscan_get(doc, p_paused, &v) == 0 && jscan_is(v, "true");
+        bool running = jscan_is(f[RUNNING].v, "true");
+        bool paused = jscan_is(f[PAUSED].v, "true");
         c->state = !running ? CTR_STOPPED : paused ? CTR_PAUSED : CTR_RUNNING;
-        if (running && jscan_get(doc, p_pid, &v) == 0 && jscan_uint(v, INT32_MAX, &pid) == 0 && pid > 0)
+        if (running && jscan_uint(f[PID].v, INT32_MAX, &pid) == 0 && pid > 0)
                 c->pid = (pid_t)pid;
         else
                 c->state = CTR_STOPPED;
@@ -190,10 +194,10 @@ static void cache_store(const char *dir, const char *root)
         while ((de = readdir(d))) {
                 static const char *const p_name[] = { "Name", NULL };
                 _cleanup_free_ char *cfg = NULL, *buf = NULL, *name = NULL;
-                struct jspan doc;
+                struct jscan_field field = { p_name, {} };
                 if (strlen(de->d_name) != 64 || !rt_is_hex_id(de->d_name, 64) ||
                     !(cfg = rt_path("%s/%s/config.v2.json", cdir, de->d_name)) ||
-                    rt_read_doc(cfg, 16 << 20, &buf, &doc) < 0 || !(name = rt_doc_str(doc, p_name)))
+                    rt_read_doc(cfg, 16 << 20, &buf, &field, 1) < 0 || !(name = jscan_strdup(field.v)))
                         continue;
                 if (name[0] == '/' && wants_name(name + 1))
                         fprintf(f, "%s %s\n", name + 1, de->d_name);
