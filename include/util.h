@@ -75,6 +75,7 @@ void strip_controls(char *s, bool keep_nl);
 
 /* The value of "Key:\t..." in the text of a /proc status file; -EIO if absent or longer than len. */
 int proc_status_value(const char *status, const char *key, char *ret, size_t len);
+bool proc_cgroup_frozen(int procfd); /* its cgroup frozen: a paused container */
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

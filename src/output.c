@@ -199,6 +199,8 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
                         continue;
                 }
                 ns_differing(own, t.procfd, ns, sizeof(ns));
+                /* the kernel's word on pausing, not the runtime's file */
+                c->state = proc_cgroup_frozen(t.procfd) ? CTR_PAUSED : CTR_RUNNING;
                 target_done(&t);
                 if (o->json)
                         for (char *p = ns; *p; p++)
@@ -273,8 +275,9 @@ int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen)
                 json_object_set_new(j, "runtime", json_null());
                 json_object_set_new(j, "resolved", json_string("pid"));
         } else {
-                const struct ctr *c = &res.ctr;
+                struct ctr *c = &res.ctr;
                 _cleanup_free_ char *disp = ctr_display(c), *name = short_name(c);
+                c->state = proc_cgroup_frozen(t.procfd) ? CTR_PAUSED : CTR_RUNNING;
                 json_object_set_new(j, "runtime", json_string(rt_kind_name[c->kind]));
                 json_object_set_new(j, "resolved", jstr_or_null(disp));
                 json_object_set_new(j, "name", jstr_or_null(name));

@@ -184,3 +184,51 @@ int proc_status_value(const char *status, const char *key, char *ret, size_t len
         }
         return -EIO;
 }
+
+/* Does a cgroup file under root/path (a path of /proc/PID/cgroup) hold want? */
+static bool cgroup_file_has(const char *root, const char *path, const char *file, const char *want)
+{
+        char p[PATH_MAX];
+        _cleanup_free_ char *buf = NULL;
+
+        if (strstr(path, "/../") || snprintf(p, sizeof(p), "%s%s/%s", root, path, file) >= (int)sizeof(p) ||
+            read_file_at(AT_FDCWD, p, &buf, NULL) < 0)
+                return false;
+        return strstr(buf, want) != NULL;
+}
+
+/*
+ * A paused container is a frozen cgroup: what the kernel says, whatever a
+ * runtime wrote (podman and containerd keep their pause state in a database or
+ * in memory).  cgroup v2's cgroup.events "frozen 1", or v1's freezer.state.
+ */
+bool proc_cgroup_frozen(int procfd)
+{
+        _cleanup_free_ char *cg = NULL;
+
+        if (read_file_at(procfd, "cgroup", &cg, NULL) < 0)
+                return false;
+        for (char *line = cg, *next; line && *line; line = next) {
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                char *ctl = strchr(line, ':'), *path = ctl ? strchr(ctl + 1, ':') : NULL;
+                if (!path)
+                        continue;
+                *path++ = '\0';
+                ctl++;
+                if (!*ctl) { /* the unified hierarchy, alone or beside v1 ones */
+                        if (cgroup_file_has("/sys/fs/cgroup", path, "cgroup.events", "frozen 1") ||
+                            cgroup_file_has("/sys/fs/cgroup/unified", path, "cgroup.events", "frozen 1"))
+                                return true;
+                        continue;
+                }
+                char *save = NULL;
+                for (char *c = strtok_r(ctl, ",", &save); c; c = strtok_r(NULL, ",", &save))
+                        if (!strcmp(c, "freezer") &&
+                            (cgroup_file_has("/sys/fs/cgroup/freezer", path, "freezer.state", "FROZEN") ||
+                             cgroup_file_has("/sys/fs/cgroup/freezer", path, "freezer.state", "FREEZING")))
+                                return true;
+        }
+        return false;
+}

@@ -124,7 +124,26 @@ attach_netns -t docker:webserver
 is "a paused docker container is entered (${took} ms)" "$rc $out" "0 $(netns "$dpid")"
 run "$NSATTACH" -t docker:webserver -p -- ps -eo pid=,stat=
 like "a paused container's processes: pid 1 frozen (D), our ps not (${took} ms)" "$rc $(echo $out)" "0 1 D*"
+run "$NSATTACH" --inspect docker:webserver --json
+is "--inspect of a paused docker container: state paused" "$rc $(jq -r .state <<<"$out")" "0 paused"
 rt_docker unpause webserver >/dev/null
+run "$NSATTACH" --inspect docker:webserver --json
+is "--inspect after unpause: state running" "$rc $(jq -r .state <<<"$out")" "0 running"
+# podman and containerd keep their pause state in a database and in memory: the
+# frozen cgroup is what tells
+rt_podman pause webserver >/dev/null
+run "$NSATTACH" --list --json --runtime podman
+is "--list of a paused podman container: state paused (podman inspect: $(rt_podman inspect -f '{{.State.Status}}' webserver))" \
+        "$rc $(jq -r '.containers[] | select(.name == "webserver") | .state' <<<"$out")" "0 paused"
+attach_netns -t podman:webserver
+is "a paused podman container is entered" "$rc $out" "0 $(netns "$ppid")"
+rt_podman unpause webserver >/dev/null
+rt_ctr task pause nsa-ctr1 >/dev/null 2>&1 || rt_ctr -n default task pause nsa-ctr1 >/dev/null
+run "$NSATTACH" --inspect nerdctl:nsa-nerdy --json
+is "--inspect of a paused containerd task: state paused" "$rc $(jq -r .state <<<"$out")" "0 paused"
+rt_ctr task resume nsa-ctr1 >/dev/null 2>&1 || rt_ctr -n default task resume nsa-ctr1 >/dev/null
+run "$NSATTACH" --inspect nerdctl:nsa-nerdy --json
+is "--inspect of a resumed containerd task: state running" "$rc $(jq -r .state <<<"$out")" "0 running"
 
 rt_docker restart -t 1 webserver >/dev/null
 npid=$(rt_docker_pid webserver)
