@@ -105,17 +105,23 @@ static void attach(pid_t pid, const char *const *flags, int nflags, const char *
         attach_prog(pid, args, r);
 }
 
-/* Every path under root with its type, mode, size and mtime, sorted: a footprint shows here. */
-static void snapshot_tree(const char *root, char *buf, size_t len)
+/* What a host shell command prints (something, or the test fails). */
+static void host_output(const char *cmd, char *buf, size_t len)
 {
-        char cmd[256];
-        snprintf(cmd, sizeof(cmd), "cd %s && find . -printf '%%p %%y %%m %%s %%T@\\n' | sort", root);
         FILE *f = popen(cmd, "r");
         cr_assert_not_null(f);
         size_t n = fread(buf, 1, len - 1, f);
         buf[n] = '\0';
         pclose(f);
         cr_assert_gt(n, 0);
+}
+
+/* Every path under root with its type, mode, size and mtime, sorted: a footprint shows here. */
+static void snapshot_tree(const char *root, char *buf, size_t len)
+{
+        char cmd[256];
+        snprintf(cmd, sizeof(cmd), "cd %s && find . -printf '%%p %%y %%m %%s %%T@\\n' | sort", root);
+        host_output(cmd, buf, len);
 }
 
 static void snapshot_mounts(pid_t pid, char *buf, size_t len)
@@ -387,12 +393,7 @@ static void root_listing(const char *root, char *buf, size_t len)
 {
         char cmd[128];
         snprintf(cmd, sizeof(cmd), "ls %s", root);
-        FILE *f = popen(cmd, "r");
-        cr_assert_not_null(f);
-        size_t n = fread(buf, 1, len - 1, f);
-        buf[n] = '\0';
-        pclose(f);
-        cr_assert_gt(n, 0);
+        host_output(cmd, buf, len);
 }
 
 Test(views, mnt_view_root_is_the_containers)

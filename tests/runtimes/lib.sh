@@ -188,10 +188,31 @@ _rt_name_arg() {
 
 # ------------------------------------------------------------------------------------------ docker
 
+# Start a daemon in the background (log $RT_DIR/NAME.log), record it, and wait
+# until ANSWERS succeeds; on failure say why, stop it and return 1.
+_rt_start_daemon() { # FUNC NAME ANSWERS CMD...
+	local func=$1 name=$2 answers=$3 log=$RT_DIR/$2.log pid rc
+	shift 3
+	"$@" </dev/null >"$log" 2>&1 &
+	pid=$!
+	disown "$pid" 2>/dev/null || true    # no "Killed" job report if it has to be SIGKILLed
+	_rt_record "$name" "$pid"
+	_rt_wait_for "$pid" "$answers"
+	rc=$?
+	if ((rc != 0)); then
+		local why="did not answer within ${RT_UP_TIMEOUT}s"
+		((rc == 2)) && why="exited"
+		_rt_err "$func" "$name $why (log $log): $(_rt_log_reason "$log")"
+		_rt_stop_pid "$func" "$pid" "$name" 2>/dev/null
+		rm -f "$RT_DIR/$name.pid"
+		return 1
+	fi
+}
+
 _rt_docker_answers() { timeout -k 2 10 docker info --format '{{.ServerVersion}}' >/dev/null 2>&1; }
 
 rt_docker_up() {
-	local pid log rc
+	local pid
 	_rt_init || return 1
 	if _rt_docker_answers; then
 		_rt_docker_set_containerd_state
@@ -212,22 +233,9 @@ rt_docker_up() {
 		printf 'rt: rt_docker_up: note: %s exists, so dockerd will use that containerd instead of its own\n' \
 			"$RT_CONTAINERD_SOCK" >&2
 	fi
-	log=$RT_DIR/dockerd.log
 	# shellcheck disable=SC2086
-	dockerd --exec-opt native.cgroupdriver=cgroupfs $RT_DOCKERD_ARGS </dev/null >"$log" 2>&1 &
-	pid=$!
-	disown "$pid" 2>/dev/null || true    # no "Killed" job report if it has to be SIGKILLed
-	_rt_record dockerd "$pid"
-	_rt_wait_for "$pid" _rt_docker_answers
-	rc=$?
-	if ((rc != 0)); then
-		local why="did not answer within ${RT_UP_TIMEOUT}s"
-		((rc == 2)) && why="exited"
-		_rt_err rt_docker_up "dockerd $why (log $log): $(_rt_log_reason "$log")"
-		_rt_stop_pid rt_docker_up "$pid" dockerd 2>/dev/null
-		rm -f "$RT_DIR/dockerd.pid"
-		return 1
-	fi
+	_rt_start_daemon rt_docker_up dockerd _rt_docker_answers \
+		dockerd --exec-opt native.cgroupdriver=cgroupfs $RT_DOCKERD_ARGS || return 1
 	_rt_docker_set_containerd_state
 }
 
@@ -369,7 +377,7 @@ EOF
 }
 
 rt_containerd_up() {
-	local pid log rc cfg
+	local cfg
 	_rt_init || return 1
 	if _rt_containerd_answers; then return 0; fi
 	command -v containerd >/dev/null || { _rt_err rt_containerd_up "containerd not installed"; return 1; }
@@ -380,22 +388,8 @@ rt_containerd_up() {
 		return 1
 	fi
 	cfg=$RT_DIR/containerd.toml
-	log=$RT_DIR/containerd.log
 	_rt_containerd_config >"$cfg" || { _rt_err rt_containerd_up "cannot write $cfg"; return 1; }
-	containerd --config "$cfg" </dev/null >"$log" 2>&1 &
-	pid=$!
-	disown "$pid" 2>/dev/null || true    # no "Killed" job report if it has to be SIGKILLed
-	_rt_record containerd "$pid"
-	_rt_wait_for "$pid" _rt_containerd_answers
-	rc=$?
-	if ((rc != 0)); then
-		local why="did not answer within ${RT_UP_TIMEOUT}s"
-		((rc == 2)) && why="exited"
-		_rt_err rt_containerd_up "containerd $why (log $log): $(_rt_log_reason "$log")"
-		_rt_stop_pid rt_containerd_up "$pid" containerd 2>/dev/null
-		rm -f "$RT_DIR/containerd.pid"
-		return 1
-	fi
+	_rt_start_daemon rt_containerd_up containerd _rt_containerd_answers containerd --config "$cfg"
 }
 
 rt_containerd_down() {
