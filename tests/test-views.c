@@ -538,11 +538,13 @@ Test(views, mnt_view_cannot_read_the_hosts_shadow)
         fclose(f);
         line[strcspn(line, "\n")] = '\0';
 
+        /* The walk skips /proc and /sys: kernel files, where -r follows no
+         * root link, and walking them took the whole deadline on a loaded host. */
         const char *script =
                 "for p in /etc/shadow /proc/1/root/etc/shadow /proc/self/root/etc/shadow /proc/1/cwd/etc/shadow "
                 "/.nsattach/host/etc/shadow /.nsattach/host/usr/../etc/shadow /.nsattach/host/../../etc/shadow "
                 "/proc/self/cwd/etc/shadow; do cat $p 2>/dev/null && echo \"READ $p\"; done; "
-                "grep -rs '^root:' / --include=shadow -l 2>/dev/null; true";
+                "grep -rs '^root:' / --include=shadow --exclude-dir=proc --exclude-dir=sys -l 2>/dev/null; true";
         attach_prog(c.pid, (const char *[]){ "-a", "--", "sh", "-c", script, NULL }, &r);
         cr_assert_eq(r.code, 0, "%s", r.err);
         cr_assert_null(strstr(r.out, "READ"), "%s", r.out);
