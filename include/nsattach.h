@@ -128,6 +128,16 @@ struct mntview {
         char *prog;  /* the program's path inside the view */
 };
 
+/* A pid or net view's host file system, opened before entering (hostview.c). */
+#define HOSTVIEW_MAX 128
+struct hostview {
+        int n;                   /* clones; 0: the view copies our mount namespace */
+        int fd[HOSTVIEW_MAX];    /* fd[0] is "/" */
+        char *path[HOSTVIEW_MAX];
+        char *cwd;               /* the caller's working directory, found again inside */
+        int self_mnt, self_root; /* to go back should assembling fail midway */
+};
+
 /* The privileges of a process that becomes the container's (SPEC section 6). */
 struct confine {
         bool on;
@@ -149,6 +159,7 @@ struct plan {
         size_t etc_len[VIEW_ETC_MAX];
         bool mnt_view; /* the container's files, host programs (SPEC 5.3) */
         struct mntview mnt;
+        struct hostview host; /* pid and net views */
         struct confine confine;
         int fail_code; /* exit status when plan_build() fails: 0 means 125 */
         char *wd_path; /* the mnt view's -w: the target's working directory, as a path */
@@ -181,6 +192,12 @@ void strv_free(char **v);
 /* view.c */
 int view_read_container_file(int rootfd, const char *path, char **ret, size_t *ret_len);
 int view_setup(const struct plan *p, const char **ret_step);
+
+/* hostview.c */
+void hostview_init(struct hostview *hv);
+int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX]);
+int hostview_enter(const struct hostview *hv, const struct target *t, const char **ret_step);
+void hostview_done(struct hostview *hv);
 
 /* mntview.c */
 int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen);

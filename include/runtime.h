@@ -29,7 +29,7 @@ enum rt_root {
         ROOT_CGROUP,      /* the cgroup file systems */
         ROOT_HOME,        /* users' homes, for rootless docker and podman data */
         ROOT_USER_RUN,    /* users' XDG_RUNTIME_DIRs (/run/user/UID) */
-        ROOT_CACHE,       /* nsattach's own: docker's names by id, a hint always verified */
+        ROOT_CACHE,       /* nsattach's own: docker's names by id (a hint, always verified), view plans */
         _ROOT_MAX,
 };
 
@@ -134,6 +134,7 @@ int rt_json_dup(char **dst, struct json_t *obj, const char *key); /* a non-empty
 int ctr_set_k8s(struct ctr *c, struct json_t *ann, const char *const keys[4]); /* ns, pod, ctr, image */
 int rt_read_small(const char *path, char **ret); /* a small text file, trailing newline cut */
 int rt_read_text(const char *path, size_t max, char **ret);
+int rt_cache_dir(const char *dir); /* 0: root's own, to read and write; created if missing */
 struct stat;
 int rt_open_regular(const char *path, struct stat *ret_st); /* fd, or -EBADMSG if not a regular file */
 char *rt_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -404,6 +404,7 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 p->mnt.host[i].fd = -EBADF;
         for (int i = 0; i < _NS_MAX; i++)
                 p->ns[i].fd = -EBADF;
+        hostview_init(&p->host);
 
         p->proc_dirfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (p->proc_dirfd < 0)
@@ -465,6 +466,12 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 return r;
         if (p->net_view && p->ns[NS_NET].via_target)
                 read_etc_files(p);
+        if ((p->pid_view || p->net_view) && !p->mnt_view && !p->confine.on && p->target.pid > 0) {
+                /* the host's mounts without the runtimes', where that is cheaper */
+                struct rt_query q;
+                rt_query_init(&q, o->runtime_root);
+                hostview_open(&p->host, &p->target, q.roots);
+        }
 
         if (o->root_set && (r = open_dir_option(p, "root", o->root, "root", &p->root_fd, err, errlen)) < 0)
                 return r;
@@ -545,6 +552,7 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
 void plan_done(struct plan *p)
 {
         mntview_done(&p->mnt);
+        hostview_done(&p->host);
         free(p->wd_path);
         free(p->target_name);
         p->target_name = NULL;

@@ -169,13 +169,20 @@ int view_setup(const struct plan *p, const char **ret_step)
         if (!p->pid_view && !p->net_view)
                 return 0;
 
-        *ret_step = "private mount namespace";
-        if (unshare(CLONE_NEWNS) < 0)
-                return -errno;
-        /* Private: nothing mounted here reaches the host, nothing of the host's
-         * later mounts matters here. */
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-                return -errno;
+        /* The host's mounts without the runtimes' (hostview.c), or else a copy
+         * of all of them. */
+        r = hostview_enter(&p->host, &p->target, ret_step);
+        if (r < 0 && r != -EOPNOTSUPP)
+                return r;
+        if (r < 0) {
+                *ret_step = "private mount namespace";
+                if (unshare(CLONE_NEWNS) < 0)
+                        return -errno;
+                /* Private: nothing mounted here reaches the host, nothing of the
+                 * host's later mounts matters here. */
+                if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                        return -errno;
+        }
 
         if (p->pid_view) {
                 /* A host program inside the target's pid namespace: whatever it

@@ -25,7 +25,7 @@ const struct rt_root_info rt_root_table[_ROOT_MAX] = {
         [ROOT_CGROUP] = { "cgroup", "/sys/fs/cgroup", "cgroup file systems" },
         [ROOT_HOME] = { "home", "/home", "users' homes (rootless docker and podman)" },
         [ROOT_USER_RUN] = { "user-run", "/run/user", "users' runtime directories" },
-        [ROOT_CACHE] = { "cache", "/run/nsattach", "nsattach's name cache (root only; verified)" },
+        [ROOT_CACHE] = { "cache", "/run/nsattach", "nsattach's caches: docker names, view plans (root only)" },
 };
 
 const char *const rt_kind_name[_RT_MAX] = {
@@ -229,6 +229,21 @@ const char *rt_json_str(json_t *obj, const char *key)
         json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
 
         return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* nsattach's cache: ours alone, or not used, for anyone who could write it could
+ * steer what is read (docker.c) or mounted (hostview.c). */
+int rt_cache_dir(const char *dir)
+{
+        struct stat st;
+
+        if (!dir || geteuid() != 0)
+                return -EPERM;
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return -errno;
+        if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
+                return -EPERM;
+        return 0;
 }
 
 int rt_read_text(const char *path, size_t max, char **ret)

@@ -122,20 +122,6 @@ static int load_one(const char *root, const char *exec_root, const char *id, str
  */
 #define CACHE_MAGIC "nsattach docker names 1"
 
-static int cache_dir(const char *dir)
-{
-        struct stat st;
-
-        if (!dir || geteuid() != 0)
-                return -EPERM;
-        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        /* Ours alone, or not used: anyone who could write it could steer reads. */
-        if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
-                return -EPERM;
-        return 0;
-}
-
 static char *cache_path(const char *dir, const char *root)
 {
         uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
@@ -150,7 +136,7 @@ static bool cache_lookup(const char *dir, const char *root, const char *name, ch
         _cleanup_free_ char *path = NULL, *buf = NULL;
         size_t nl = strlen(name);
 
-        if (cache_dir(dir) < 0 || !(path = cache_path(dir, root)) || rt_read_text(path, 16 << 20, &buf) < 0)
+        if (rt_cache_dir(dir) < 0 || !(path = cache_path(dir, root)) || rt_read_text(path, 16 << 20, &buf) < 0)
                 return false;
         char *line = strchr(buf, '\n');
         /* The header names the root, so a hash collision is a miss. */
@@ -176,7 +162,7 @@ static void cache_store(const char *dir, const char *root)
         _cleanup_free_ char *path = NULL, *tmp = NULL, *cdir = rt_path("%s/containers", root);
         DIR *d;
 
-        if (!cdir || cache_dir(dir) < 0 || !(path = cache_path(dir, root)) ||
+        if (!cdir || rt_cache_dir(dir) < 0 || !(path = cache_path(dir, root)) ||
             !(tmp = rt_path("%s.%d", path, (int)getpid())))
                 return;
         FILE *f = NULL;

@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host's file system for a pid or net view, without the runtimes' own
+ * mounts.
+ *
+ * A view is a mount namespace of the program's own (SPEC 5), and
+ * unshare(CLONE_NEWNS) makes one by copying every mount the caller has; the
+ * kernel frees the copy again when the program exits.  Container runtimes
+ * mount per container (docker an overlay and a network namespace file,
+ * kubelet a few volumes per pod), so on a busy host that copy is what an
+ * attach costs: 1.2-2 ms at 200 docker containers, growing with each one.  A
+ * host tool has no use for those mounts, so where there are many the view is
+ * assembled instead.  Before entering: a clone of each host mount outside the
+ * runtimes' directories, a whole subtree per clone where nothing below is
+ * left out.  In the child: a private copy of the target's own (small) mount
+ * namespace, our clone of "/" mounted on top of it and made our root, every
+ * other clone moved to its place, the caller's working directory again.
+ *
+ * Deciding what to clone needs every mount's place (statmount(), 1-3 us
+ * each: as dear as the copy).  So the answer is kept in nsattach's cache
+ * directory, keyed by the list of mount ids (listmount(), one call): ids are
+ * never reused, so the list changes whenever a mount comes or goes; a mount
+ * that moves keeps its id, so each clone's place is checked against it.  Where
+ * anything is missing, unexpected or not worth it, the view copies the
+ * caller's namespace as before.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "missing.h"
+#include "nsattach.h"
+#include "util.h"
+
+/* Fewer mounts left out than this: copying is as cheap (bench/mounts.sh). */
+#define HOSTVIEW_MIN_LEFT_OUT 48
+#define CACHE_MAGIC "nsattach host view 2"
+
+/* Directories the runtimes mount in per container, besides their roots. */
+static const char *const fixed_left_out[] = { "/var/lib/containerd", "/var/lib/kubelet/pods", "/run/netns" };
+static const enum rt_root root_left_out[] = { ROOT_DOCKER, ROOT_DOCKER_EXEC, ROOT_PODMAN, ROOT_PODMAN_RUN,
+                                              ROOT_CONTAINERD };
+
+struct mnt_req {
+        uint32_t size, spare;
+        uint64_t mnt_id, param, mnt_ns_id;
+};
+#define MNT_REQ_SIZE0 24
+#define MNT_REQ_SIZE1 32
+#define LSMT_ROOT_ID UINT64_MAX
+#define STATMOUNT_BASIC 0x2U
+#define STATMOUNT_POINT 0x10U
+/* struct statmount: the fixed part is 512 bytes, strings follow */
+#define SM_PARENT 48
+#define SM_POINT 108
+#define SM_STR 512
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U
+#endif
+#ifndef STATX_ATTR_MOUNT_ROOT
+#define STATX_ATTR_MOUNT_ROOT 0x2000
+#endif
+#define NS_GET_MNTNS_ID_ _IOR(0xb7, 0x5, uint64_t)
+
+static long sys_listmount(uint64_t parent, uint64_t ns_id, uint64_t last, uint64_t *ids, size_t n)
+{
+        struct mnt_req req = { .size = ns_id ? MNT_REQ_SIZE1 : MNT_REQ_SIZE0, .mnt_id = parent,
+                               .param = last, .mnt_ns_id = ns_id };
+        return syscall(__NR_listmount, &req, ids, n, 0);
+}
+
+/* Every mount id of a namespace (0: ours), in ascending order. */
+static long list_mounts(uint64_t ns_id, uint64_t **ret)
+{
+        size_t cap = 512, n = 0;
+        uint64_t *v = malloc(cap * sizeof(*v));
+
+        if (!v)
+                return -ENOMEM;
+        for (;;) {
+                long k = sys_listmount(LSMT_ROOT_ID, ns_id, n ? v[n - 1] : 0, v + n, cap - n);
+                if (k < 0) {
+                        int r = -errno;
+                        free(v);
+                        return r;
+                }
+                n += (size_t)k;
+                if (n < cap)
+                        break;
+                if (cap >= (1U << 20)) {
+                        free(v);
+                        return -E2BIG;
+                }
+                uint64_t *w = realloc(v, cap * 2 * sizeof(*v));
+                if (!w) {
+                        free(v);
+                        return -ENOMEM;
+                }
+                v = w;
+                cap *= 2;
+        }
+        *ret = v;
+        return (long)n;
+}
+
+static bool under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+
+        while (n > 1 && dir[n - 1] == '/')
+                n--;
+        if (n == 1 && dir[0] == '/')
+                return path[0] == '/' && path[1] != '\0';
+        return strncmp(path, dir, n) == 0 && path[n] == '/' && path[n + 1] != '\0';
+}
+
+struct node {
+        uint64_t id, parent;
+        char *path;
+        int first, next; /* children, in ascending id order */
+        bool left_out, dirty;
+};
+
+struct tree {
+        struct node *v;
+        size_t n;
+        const char *const *out; /* left-out directories */
+        size_t nout;
+        FILE *plan;
+        size_t entries;
+};
+
+static int find(const struct tree *t, uint64_t id)
+{
+        size_t lo = 0, hi = t->n;
+
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (t->v[mid].id == id)
+                        return (int)mid;
+                if (t->v[mid].id < id)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        return -1;
+}
+
+static bool mark_dirty(struct tree *t, int i, int depth)
+{
+        if (depth > 64)
+                return true;
+        bool d = t->v[i].left_out;
+        for (int c = t->v[i].first; c >= 0; c = t->v[c].next)
+                d = mark_dirty(t, c, depth + 1) || d;
+        t->v[i].dirty = d;
+        return d;
+}
+
+/* Covered by a sibling mounted later on the same place or above it. */
+static bool hidden(const struct tree *t, int parent, int c)
+{
+        for (int s = t->v[parent].first; s >= 0; s = t->v[s].next)
+                if (s != c && !t->v[s].left_out && t->v[s].id > t->v[c].id &&
+                    (!strcmp(t->v[s].path, t->v[c].path) || under(t->v[c].path, t->v[s].path)))
+                        return true;
+        return false;
+}
+
+/* One line per clone, parents first: "R ID PATH" the subtree of mount ID at
+ * PATH, "N ID PATH" the mount alone. */
+static int emit(struct tree *t, int i, int depth)
+{
+        const struct node *n = &t->v[i];
+
+        if (depth > 64 || strchr(n->path, '\n') || ++t->entries > HOSTVIEW_MAX)
+                return -E2BIG;
+        for (int c = n->first; c >= 0; c = t->v[c].next)
+                if (!strcmp(t->v[c].path, n->path)) { /* something mounted on top of it */
+                        t->entries--;
+                        return depth == 0 ? -EOPNOTSUPP : emit(t, c, depth + 1);
+                }
+        fprintf(t->plan, "%c %llu %s\n", n->dirty ? 'N' : 'R', (unsigned long long)n->id, n->path);
+        if (!n->dirty)
+                return 0;
+        for (int c = n->first; c >= 0; c = t->v[c].next) {
+                if (t->v[c].left_out || hidden(t, i, c))
+                        continue;
+                int r = emit(t, c, depth + 1);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/*
+ * What to clone: the plan as text, "copy" when the copy is as good.  Mounts
+ * that vanish while they are looked at make the next listing differ, so the
+ * plan is recomputed then.
+ */
+static int compute_plan(const uint64_t *ids, size_t n, uint64_t root_id, const char *const *out, size_t nout,
+                        char **ret)
+{
+        _cleanup_free_ char *buf = malloc(SM_STR + PATH_MAX + 64);
+        struct tree t = { .v = calloc(n ? n : 1, sizeof(struct node)), .out = out, .nout = nout };
+        size_t left_out = 0, len = 0;
+        char *text = NULL;
+        int r = 0;
+
+        if (!buf || !t.v) {
+                free(t.v);
+                return -ENOMEM;
+        }
+        for (size_t i = 0; i < n; i++) {
+                struct mnt_req req = { .size = MNT_REQ_SIZE0, .mnt_id = ids[i],
+                                       .param = STATMOUNT_BASIC | STATMOUNT_POINT };
+                struct node *nd = &t.v[t.n];
+                if (syscall(__NR_statmount, &req, buf, SM_STR + PATH_MAX + 64, 0) < 0) {
+                        if (errno == ENOENT)
+                                continue; /* gone since listed */
+                        r = -errno;
+                        goto out;
+                }
+                uint32_t off;
+                memcpy(&nd->parent, buf + SM_PARENT, sizeof(nd->parent));
+                memcpy(&off, buf + SM_POINT, sizeof(off));
+                if (off >= PATH_MAX || !(nd->path = strndup(buf + SM_STR + off, PATH_MAX))) {
+                        r = -ENOMEM;
+                        goto out;
+                }
+                nd->id = ids[i];
+                nd->first = nd->next = -1;
+                for (size_t k = 0; k < nout && !nd->left_out; k++)
+                        nd->left_out = under(nd->path, out[k]);
+                left_out += nd->left_out;
+                t.n++;
+        }
+        /* children lists, ascending by id: prepend while walking down */
+        int root = -1;
+        for (size_t i = t.n; i-- > 0;) {
+                if (t.v[i].id == root_id) {
+                        root = (int)i;
+                        continue;
+                }
+                int p = find(&t, t.v[i].parent);
+                if (p >= 0 && p != (int)i) {
+                        t.v[i].next = t.v[p].first;
+                        t.v[p].first = (int)i;
+                }
+        }
+        if (!(t.plan = open_memstream(&text, &len))) {
+                r = -ENOMEM;
+                goto out;
+        }
+        if (root < 0 || strcmp(t.v[root].path, "/") != 0 || left_out < HOSTVIEW_MIN_LEFT_OUT ||
+            !mark_dirty(&t, root, 0) || emit(&t, root, 0) < 0) {
+                fclose(t.plan);
+                free(text);
+                text = strdup("copy\n");
+                if (!text)
+                        r = -ENOMEM;
+        } else if (fclose(t.plan) != 0) {
+                free(text);
+                text = NULL;
+                r = -ENOMEM;
+        }
+        *ret = text;
+out:
+        for (size_t i = 0; i < t.n; i++)
+                free(t.v[i].path);
+        free(t.v);
+        return r;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ULL;
+        return h;
+}
+
+/* The plan for this mount table: from the cache when it is still this
+ * table's, unless fresh. */
+static int get_plan(const char *cache, uint64_t root_id, const uint64_t *ids, size_t n,
+                    const char *const *out, size_t nout, bool fresh, char **ret)
+{
+        _cleanup_free_ char *path = NULL, *tmp = NULL, *buf = NULL, *plan = NULL;
+        uint64_t key = fnv(0xcbf29ce484222325ULL, ids, n * sizeof(*ids));
+        char head[128];
+        int r;
+
+        for (size_t k = 0; k < nout; k++)
+                key = fnv(key, out[k], strlen(out[k]) + 1);
+        snprintf(head, sizeof(head), "%s %llu %zu %016llx\n", CACHE_MAGIC, (unsigned long long)root_id, n,
+                 (unsigned long long)key);
+        bool cached = rt_cache_dir(cache) == 0 &&
+                      (path = rt_path("%s/hostview-%llu", cache, (unsigned long long)root_id));
+        if (cached && !fresh && rt_read_text(path, 64 << 10, &buf) == 0 && !strncmp(buf, head, strlen(head))) {
+                *ret = strdup(buf + strlen(head));
+                return *ret ? 0 : -ENOMEM;
+        }
+        if ((r = compute_plan(ids, n, root_id, out, nout, &plan)) < 0)
+                return r;
+        if (cached && (tmp = rt_path("%s.%d", path, (int)getpid()))) {
+                _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (fd < 0 || write_all(fd, head, strlen(head)) < 0 || write_all(fd, plan, strlen(plan)) < 0 ||
+                    rename(tmp, path) < 0)
+                        unlink(tmp);
+        }
+        *ret = TAKE_PTR(plan);
+        return 0;
+}
+
+static uint64_t mntns_id(int fd)
+{
+        uint64_t id = 0;
+        return ioctl(fd, NS_GET_MNTNS_ID_, &id) < 0 ? 0 : id;
+}
+
+void hostview_init(struct hostview *hv)
+{
+        *hv = (struct hostview){ .self_mnt = -EBADF, .self_root = -EBADF };
+}
+
+static void close_clones(struct hostview *hv)
+{
+        for (int i = 0; i < hv->n; i++) {
+                safe_close(hv->fd[i]);
+                free(hv->path[i]);
+        }
+        hv->n = 0;
+}
+
+void hostview_done(struct hostview *hv)
+{
+        close_clones(hv);
+        safe_close(hv->self_mnt);
+        safe_close(hv->self_root);
+        free(hv->cwd);
+        hostview_init(hv);
+}
+
+/*
+ * A clone of each mount the plan names, made private before anything is
+ * attached below it: a clone of a shared mount is a peer of the host's, and
+ * would pass on to the host every mount made in it.  -ESTALE: a mount is not
+ * where the plan has it (mount ids survive a move).  The plan is only ever
+ * ours (root's cache directory); a line that is not one is refused all the
+ * same.
+ */
+static int open_clones(struct hostview *hv, const char *plan)
+{
+        if (!strcmp(plan, "copy\n"))
+                return -EOPNOTSUPP;
+        for (const char *line = plan; *line;) {
+                const char *end = strchrnul(line, '\n');
+                char *path_start;
+                errno = 0;
+                unsigned long long id = strtoull(line + 2, &path_start, 10);
+                if (end - line < 5 || (line[0] != 'R' && line[0] != 'N') || line[1] != ' ' || errno ||
+                    path_start >= end || *path_start != ' ' || path_start[1] != '/' || hv->n == HOSTVIEW_MAX)
+                        return -EBADMSG;
+                char *path = strndup(path_start + 1, (size_t)(end - path_start - 1));
+                if (!path)
+                        return -ENOMEM;
+                hv->path[hv->n] = path;
+                hv->fd[hv->n++] = -EBADF;
+                if (hv->n == 1 && strcmp(path, "/") != 0)
+                        return -EBADMSG;
+
+                struct statx sx;
+                if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
+                          STATX_MNT_ID_UNIQUE, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID_UNIQUE) ||
+                    sx.stx_mnt_id != id || !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+                        return -ESTALE;
+                int fd = open_tree(AT_FDCWD, path,
+                                   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+                                           (line[0] == 'R' ? AT_RECURSIVE : 0));
+                if (fd < 0)
+                        return -errno;
+                hv->fd[hv->n - 1] = fd;
+                struct mount_attr priv = { .propagation = MS_PRIVATE };
+                if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &priv, sizeof(priv)) < 0)
+                        return -errno;
+                line = *end ? end + 1 : end;
+        }
+        return hv->n > 0 ? 0 : -EBADMSG;
+}
+
+int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX])
+{
+        const char *out[ELEMENTSOF(fixed_left_out) + ELEMENTSOF(root_left_out)];
+        _cleanup_free_ uint64_t *ids = NULL, *tids = NULL;
+        _cleanup_free_ char *plan = NULL;
+        _cleanup_close_ int tns = -EBADF;
+        struct statx sx;
+        size_t nout = 0;
+        long n, tn;
+
+        /* The clones need CAP_SYS_ADMIN over our mount namespace, the cache root. */
+        if (geteuid() != 0 || t->procfd < 0)
+                return 0;
+        for (size_t i = 0; i < ELEMENTSOF(root_left_out); i++)
+                if (roots[root_left_out[i]])
+                        out[nout++] = roots[root_left_out[i]];
+        for (size_t i = 0; i < ELEMENTSOF(fixed_left_out); i++)
+                out[nout++] = fixed_left_out[i];
+
+        /* Our root must be a mount's root, and the target's namespace small. */
+        if (statx(AT_FDCWD, "/", AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, &sx) < 0 ||
+            !(sx.stx_mask & STATX_MNT_ID_UNIQUE) || !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ||
+            (n = list_mounts(0, &ids)) < HOSTVIEW_MIN_LEFT_OUT)
+                return 0;
+        hv->self_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+        tns = openat(t->procfd, "ns/mnt", O_RDONLY | O_CLOEXEC);
+        uint64_t self_id = hv->self_mnt >= 0 ? mntns_id(hv->self_mnt) : 0;
+        uint64_t target_id = tns >= 0 ? mntns_id(tns) : 0;
+        if (!self_id || !target_id || self_id == target_id || (tn = list_mounts(target_id, &tids)) < 0 ||
+            tn > n / 4)
+                goto copy;
+        if (get_plan(roots[ROOT_CACHE], sx.stx_mnt_id, ids, (size_t)n, out, nout, false, &plan) < 0)
+                goto copy;
+
+        /* The caller's working directory, found again inside: not one left out. */
+        if (!(hv->cwd = getcwd(NULL, 0)) || hv->cwd[0] != '/')
+                goto copy;
+        for (size_t k = 0; k < nout; k++)
+                if (under(hv->cwd, out[k]))
+                        goto copy;
+        hv->self_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (hv->self_root < 0)
+                goto copy;
+
+        int r = open_clones(hv, plan);
+        if (r == -ESTALE) {
+                /* A mount was moved: the same ids, other places. */
+                free(plan);
+                plan = NULL;
+                close_clones(hv);
+                r = get_plan(roots[ROOT_CACHE], sx.stx_mnt_id, ids, (size_t)n, out, nout, true, &plan);
+                if (r == 0)
+                        r = open_clones(hv, plan);
+        }
+        if (r < 0)
+                goto copy;
+        return 0;
+copy:
+        hostview_done(hv);
+        return 0;
+}
+
+/* Back where we were, for the copy. */
+static int go_back(const struct hostview *hv)
+{
+        if (setns(hv->self_mnt, CLONE_NEWNS) < 0 || fchdir(hv->self_root) < 0 || chroot(".") < 0 ||
+            chdir(hv->cwd) < 0)
+                return -errno;
+        return 0;
+}
+
+int hostview_enter(const struct hostview *hv, const struct target *t, const char **ret_step)
+{
+        if (hv->n == 0)
+                return -EOPNOTSUPP;
+
+        /* A copy of the target's mount namespace: a few mounts, not the host's many. */
+        *ret_step = "the target's mount namespace";
+        int r = t->pidfd >= 0 ? setns(t->pidfd, CLONE_NEWNS) : -1;
+        if (r < 0) {
+                _cleanup_close_ int fd = openat(t->procfd, "ns/mnt", O_RDONLY | O_CLOEXEC);
+                if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+                        return -EOPNOTSUPP; /* still where we were */
+        }
+        *ret_step = "host file system";
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                goto back;
+        /* Our "/" on top of the container's, and our root moved up to it.
+         * Not pivot_root(): it walks every thread on the host (chroot_fs_refs),
+         * 0.65 ms with 2,600 of them, more than the copy this avoids.  The
+         * container's mounts stay below ours, out of reach of any path; the
+         * program is the caller's, who can reach them through /proc/PID/root
+         * anyway. */
+        if (move_mount(hv->fd[0], "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0 || fchdir(hv->fd[0]) < 0 ||
+            chroot(".") < 0 || chdir("/") < 0)
+                goto back;
+        for (int i = 1; i < hv->n; i++)
+                if (move_mount(hv->fd[i], "", AT_FDCWD, hv->path[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        goto back;
+        if (chdir(hv->cwd) < 0)
+                goto back;
+        return 0;
+back:
+        r = -errno;
+        if (go_back(hv) < 0)
+                return r;
+        return -EOPNOTSUPP;
+}

@@ -1,0 +1,138 @@
+#!/bin/bash
+# The pid and net views on a host with many container mounts (src/hostview.c):
+# the view is assembled from the host's mounts minus the runtimes' own, not
+# copied whole, and must still be the host's file system to every host tool.
+# The test runs in a private mount namespace of its own, where it stands in for
+# a busy host: 200 tmpfs mounts under a docker data-root of its own
+# (NSATTACH_DOCKER_ROOT), the way docker mounts one overlay per container.
+# Its target is tests/fixtures/minictr (a few mounts of its own, as a
+# container has).
+#   usage: test-hostview.sh NSATTACH SOURCE_ROOT MINICTR
+set -uo pipefail
+NSATTACH=$(realpath "$1")
+SRC=$2
+MINICTR=$(realpath "$3")
+# shellcheck source=tests/lib/tap.sh
+. "$SRC/tests/lib/tap.sh"
+
+[ "$(id -u)" -eq 0 ] || { skip "host view" "needs root (mounts, namespaces)"; tap_done; exit; }
+if [ "${HOSTVIEW_INSIDE:-}" != 1 ]; then
+        # nothing mounted here reaches the host, and all of it goes when we do
+        HOSTVIEW_INSIDE=1 exec unshare --mount --propagation private "$0" "$@"
+fi
+
+tmp=$(mktemp -d /tmp/nsattach-hostview.XXXXXX)
+D=$tmp/docker       # the runtime's root: left out of the view
+O=$tmp/outside      # a host mount that is not the runtime's: in the view
+shim=
+cleanup() {
+        [ -n "$shim" ] && kill "$shim" 2>/dev/null
+        wait 2>/dev/null
+        cd /
+        umount -R "$D" "$O" 2>/dev/null
+        rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+mkdir -p "$D" "$O" "$tmp/root" "$tmp/cache"
+mount --make-private -t tmpfs hv-docker "$D" || bail "cannot mount in the test's namespace"
+mkdir "$D/containers"
+for i in $(seq 200); do
+        mkdir -p "$D/overlay2/c$i/merged"
+        mount -t tmpfs -o size=4k hv-ctr "$D/overlay2/c$i/merged"
+done
+mount -t tmpfs -o size=64k hv-outside "$O"
+echo outside-marker >"$O/marker"
+export NSATTACH_DOCKER_ROOT=$D NSATTACH_CACHE_ROOT=$tmp/cache
+
+"$MINICTR" "$tmp/root" hv-host 198.51.100.30/24 >"$tmp/pid" &
+shim=$!
+for _ in $(seq 200); do [ -s "$tmp/pid" ] && break; sleep 0.05; done
+PID=$(head -n1 "$tmp/pid")
+[ -n "$PID" ] && [ -d "/proc/$PID" ] || bail "minictr did not start"
+sleep 0.2 # its workers
+
+mounts_under() { grep -c " ${2}/" <<<"$1"; }     # MOUNTINFO DIR: how many mounts below DIR
+mount_table() { awk '{ print $1, $5 }' "$1" | sort; } # MOUNTINFO-FILE: id and place of each
+host_before=$(mount_table /proc/self/mountinfo)
+target_before=$(mount_table "/proc/$PID/mountinfo")
+cd "$O" || bail "cd $O"
+
+# ---- the view is assembled: the runtime's mounts are not in it ----
+run "$NSATTACH" -t "$PID" -n -- cat /proc/self/mountinfo
+view=$out
+is "the view has none of the 200 mounts under the runtime's root (the caller has $(mounts_under "$(cat /proc/self/mountinfo)" "$D"))" \
+        "$rc $(mounts_under "$view" "$D")" "0 0"
+is "the view has the host's other mounts" "$(grep -c " $O " <<<"$view")" 1
+like "the plan was kept in the cache directory" "$(ls "$tmp/cache")" "hostview-*"
+
+# ---- and it is the host's file system ----
+run "$NSATTACH" -t "$PID" -n -- ls -a /
+is "ls / in the view is the host's" "$rc $out" "0 $(ls -a /)"
+run "$NSATTACH" -t "$PID" -n -- sh -c 'pwd; cat marker'
+is "the working directory is the caller's, in a host mount" "$rc $(echo $out)" "0 $O outside-marker"
+run "$NSATTACH" -t "$PID" -n -- ls "$D"
+is "the runtime's root itself is there, its mounts are not" "$rc $(echo $out)" "0 containers overlay2"
+echo in-a-container >"$D/overlay2/c1/merged/x"
+run "$NSATTACH" -t "$PID" -n -- ls -A "$D/overlay2/c1/merged"
+is "a container's mount is an empty directory in the view" "$rc $out" "0 "
+
+# ---- the net view on top of it ----
+want=$(nsenter -t "$PID" -n ip -o link | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort)
+run "$NSATTACH" -t "$PID" -n -- ls /sys/class/net
+is "/sys/class/net lists the target's interfaces" "$rc $(echo $out)" "0 $(echo $want)"
+run "$NSATTACH" -t "$PID" -n -- cat /etc/hostname
+is "/etc/hostname is the target's" "$rc $out" "0 $(cat "$tmp/root/etc/hostname")"
+
+# ---- the pid view on top of it ----
+run "$NSATTACH" -t "$PID" -p -- sh -c 'ls /proc | grep -E "^[0-9]+$" | sort -n | head -n1; readlink /proc/1/exe'
+is "/proc is the target's pid namespace" "$rc $(echo $out)" "0 1 $(readlink "/proc/$PID/exe")"
+run "$NSATTACH" -t "$PID" -p -- sh -c 'echo x >marker-written'
+is "the host is read-only in a pid view" "$([ "$rc" -ne 0 ] && echo refused) $(grep -c 'Read-only file system' <<<"$out")" \
+        "refused 1"
+is "and nothing was written" "$(ls "$O")" marker
+
+# ---- no footprint ----
+is "the caller's mount table is as before" "$(mount_table /proc/self/mountinfo)" "$host_before"
+is "the target's mount table is as before" "$(mount_table "/proc/$PID/mountinfo")" "$target_before"
+
+# ---- the plan follows the mount table ----
+mkdir -p "$O/later"
+mount -t tmpfs -o size=4k hv-later "$O/later"
+echo later-marker >"$O/later/marker"
+run "$NSATTACH" -t "$PID" -n -- cat "$O/later/marker"
+is "a mount made after the plan was kept is in the next view" "$rc $out" "0 later-marker"
+mount -t tmpfs -o size=4k hv-over "$O/later"
+echo over-marker >"$O/later/marker"
+run "$NSATTACH" -t "$PID" -n -- cat "$O/later/marker"
+is "of two mounts on one place the view has the top one" "$rc $out" "0 over-marker"
+
+mkdir -p "$tmp/moved"
+mount --move "$O" "$tmp/moved"
+run "$NSATTACH" -t "$PID" -n -- cat "$tmp/moved/marker"
+is "a mount moved since (the same id, another place) is at its new place" "$rc $out" "0 outside-marker"
+mount --move "$tmp/moved" "$O"
+cd "$O" || bail "cd $O"
+
+# ---- anything unexpected: the whole copy, as without the plan ----
+plan=$(ls "$tmp/cache"/hostview-*)
+{ head -n1 "$plan"; echo "X not a plan line"; } >"$plan.new" && mv "$plan.new" "$plan"
+run "$NSATTACH" -t "$PID" -n -- sh -c 'cat marker; cat /proc/self/mountinfo'
+is "a cached plan that is not one: the view is the copy, mounts under the runtime's root included" \
+        "$rc $(head -n1 <<<"$out") $(mounts_under "$out" "$D")" "0 outside-marker 200"
+rm -f "$tmp/cache"/hostview-*
+run "$NSATTACH" -t "$PID" -n -- cat /proc/self/mountinfo
+is "without it the plan is made again" "$rc $(mounts_under "$out" "$D")" "0 0"
+cd "$D/overlay2/c7/merged" || bail "cd into a container mount"
+run "$NSATTACH" -t "$PID" -n -- sh -c 'pwd; cat /proc/self/mountinfo'
+is "called from inside a runtime's mount: the copy, so the working directory is still there" \
+        "$rc $(head -n1 <<<"$out") $(mounts_under "$out" "$D")" "0 $D/overlay2/c7/merged 200"
+cd "$O" || bail "cd $O"
+rm -f "$tmp/cache"/hostview-*
+chmod 0777 "$tmp/cache"
+run "$NSATTACH" -t "$PID" -n -- cat /proc/self/mountinfo
+is "a cache directory others can write: not written, the view assembled all the same" \
+        "$rc $(mounts_under "$out" "$D") $(ls "$tmp/cache" | wc -l)" "0 0 0"
+chmod 0700 "$tmp/cache"
+
+tap_done
