@@ -220,8 +220,11 @@ static int scan_root(const char *root, const char *exec_root, const char *cache,
                 if (out->n == before)
                         hit[0] = '\0';
         }
+        /* A confirmed name that is no hex string cannot also be an id or a
+         * prefix of one, and docker gives a name to one container: the rest
+         * of the directory has nothing more to say. */
         struct dirent *de;
-        while ((de = readdir(d))) {
+        while (!(hit[0] && !rt_is_hex_id(q, ql)) && (de = readdir(d))) {
                 size_t l = strlen(de->d_name);
                 if (l != 64 || !rt_is_hex_id(de->d_name, l) || !strcmp(de->d_name, hit))
                         continue;
