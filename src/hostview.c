@@ -57,9 +57,11 @@ struct mnt_req {
 #define STATMOUNT_BASIC 0x2U
 #define STATMOUNT_POINT 0x10U
 /* struct statmount: the fixed part is 512 bytes, strings follow */
+#define SM_MASK 8
 #define SM_PARENT 48
 #define SM_POINT 108
 #define SM_STR 512
+#define SM_BUF (SM_STR + PATH_MAX + 64)
 #ifndef STATX_MNT_ID_UNIQUE
 #define STATX_MNT_ID_UNIQUE 0x4000U
 #endif
@@ -207,7 +209,7 @@ static int emit(struct tree *t, int i, int depth)
 static int compute_plan(const uint64_t *ids, size_t n, uint64_t root_id, const char *const *out, size_t nout,
                         char **ret)
 {
-        _cleanup_free_ char *buf = malloc(SM_STR + PATH_MAX + 64);
+        _cleanup_free_ char *buf = malloc(SM_BUF);
         struct tree t = { .v = calloc(n ? n : 1, sizeof(struct node)), .out = out, .nout = nout };
         size_t left_out = 0, len = 0;
         char *text = NULL;
@@ -221,16 +223,20 @@ static int compute_plan(const uint64_t *ids, size_t n, uint64_t root_id, const c
                 struct mnt_req req = { .size = MNT_REQ_SIZE0, .mnt_id = ids[i],
                                        .param = STATMOUNT_BASIC | STATMOUNT_POINT };
                 struct node *nd = &t.v[t.n];
-                if (syscall(__NR_statmount, &req, buf, SM_STR + PATH_MAX + 64, 0) < 0) {
+                if (syscall(__NR_statmount, &req, buf, SM_BUF, 0) < 0) {
                         if (errno == ENOENT)
                                 continue; /* gone since listed */
                         r = -errno;
                         goto out;
                 }
+                uint64_t mask;
                 uint32_t off;
+                memcpy(&mask, buf + SM_MASK, sizeof(mask));
+                if (!(mask & STATMOUNT_POINT))
+                        continue; /* not below our root: no place of ours */
                 memcpy(&nd->parent, buf + SM_PARENT, sizeof(nd->parent));
                 memcpy(&off, buf + SM_POINT, sizeof(off));
-                if (off >= PATH_MAX || !(nd->path = strndup(buf + SM_STR + off, PATH_MAX))) {
+                if (off >= SM_BUF - SM_STR || !(nd->path = strndup(buf + SM_STR + off, SM_BUF - SM_STR - off))) {
                         r = -ENOMEM;
                         goto out;
                 }
