@@ -18,9 +18,10 @@
  *
  * Deciding what to clone needs every mount's place (statmount(), 1-3 us
  * each: as dear as the copy).  So the answer is kept in nsattach's cache
- * directory, keyed by the list of mount ids (listmount(), one call): ids are
- * never reused, so the list changes whenever a mount comes or goes; a mount
- * that moves keeps its id, so each clone's place is checked against it.  Where
+ * directory, keyed by the table's size and its newest mount id (an ioctl and
+ * a listmount() of one id, whatever the size): ids are never reused, so the
+ * key changes whenever a mount comes or goes; a mount that moves keeps its
+ * id, so each clone's place is checked against it.  Where
  * anything is missing, unexpected or not worth it, the view copies the
  * caller's namespace as before.
  */
@@ -40,7 +41,10 @@
 
 /* Fewer mounts left out than this: copying is as cheap (bench/mounts.sh). */
 #define HOSTVIEW_MIN_LEFT_OUT 48
-#define CACHE_MAGIC "nsattach host view 2"
+/* The version is in the file's name too: two versions of nsattach on one host
+ * would otherwise rewrite each other's plan on every attach. */
+#define CACHE_MAGIC "nsattach host view 3"
+#define CACHE_FILE "hostview3"
 
 /* Directories the runtimes mount in per container, besides their roots. */
 static const char *const fixed_left_out[] = { "/var/lib/containerd", "/var/lib/kubelet/pods", "/run/netns" };
@@ -68,13 +72,19 @@ struct mnt_req {
 #ifndef STATX_ATTR_MOUNT_ROOT
 #define STATX_ATTR_MOUNT_ROOT 0x2000
 #endif
-#define NS_GET_MNTNS_ID_ _IOR(0xb7, 0x5, uint64_t)
+#define LISTMOUNT_REVERSE_ 1U
+struct mnt_ns_info_ {
+        uint32_t size, nr_mounts;
+        uint64_t mnt_ns_id;
+};
+#define NS_MNT_GET_INFO_ _IOR(0xb7, 10, struct mnt_ns_info_)
 
-static long sys_listmount(uint64_t parent, uint64_t ns_id, uint64_t last, uint64_t *ids, size_t n)
+static long sys_listmount(uint64_t parent, uint64_t ns_id, uint64_t last, uint64_t *ids, size_t n,
+                          unsigned flags)
 {
         struct mnt_req req = { .size = ns_id ? MNT_REQ_SIZE1 : MNT_REQ_SIZE0, .mnt_id = parent,
                                .param = last, .mnt_ns_id = ns_id };
-        return syscall(__NR_listmount, &req, ids, n, 0);
+        return syscall(__NR_listmount, &req, ids, n, flags);
 }
 
 /* Every mount id of a namespace (0: ours), in ascending order. */
@@ -86,7 +96,7 @@ static long list_mounts(uint64_t ns_id, uint64_t **ret)
         if (!v)
                 return -ENOMEM;
         for (;;) {
-                long k = sys_listmount(LSMT_ROOT_ID, ns_id, n ? v[n - 1] : 0, v + n, cap - n);
+                long k = sys_listmount(LSMT_ROOT_ID, ns_id, n ? v[n - 1] : 0, v + n, cap - n, 0);
                 if (k < 0) {
                         int r = -errno;
                         free(v);
@@ -291,27 +301,37 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
         return h;
 }
 
-/* The plan for this mount table: from the cache when it is still this
- * table's, unless fresh. */
-static int get_plan(const char *cache, uint64_t root_id, const uint64_t *ids, size_t n,
+/*
+ * The plan for this mount table: from the cache when it is still this
+ * table's, unless fresh.  The table is known by its size and its newest mount
+ * id: ids only grow, so a mount added since makes the newest one newer, and
+ * one removed without another added makes the table smaller.  (A tree cloned
+ * earlier and attached now brings an older id; a plan entry it displaced
+ * fails its check in open_clones().)
+ */
+static int get_plan(const char *cache, uint64_t root_id, uint32_t count, uint64_t newest,
                     const char *const *out, size_t nout, bool fresh, char **ret)
 {
         _cleanup_free_ char *path = NULL, *tmp = NULL, *buf = NULL, *plan = NULL;
-        uint64_t key = fnv(0xcbf29ce484222325ULL, ids, n * sizeof(*ids));
+        _cleanup_free_ uint64_t *ids = NULL;
+        uint64_t key = 0xcbf29ce484222325ULL;
         char head[128];
+        long n;
         int r;
 
         for (size_t k = 0; k < nout; k++)
                 key = fnv(key, out[k], strlen(out[k]) + 1);
-        snprintf(head, sizeof(head), "%s %llu %zu %016llx\n", CACHE_MAGIC, (unsigned long long)root_id, n,
-                 (unsigned long long)key);
+        snprintf(head, sizeof(head), "%s %llu %u %llu %016llx\n", CACHE_MAGIC, (unsigned long long)root_id,
+                 count, (unsigned long long)newest, (unsigned long long)key);
         bool cached = rt_cache_dir(cache) == 0 &&
-                      (path = rt_path("%s/hostview-%llu", cache, (unsigned long long)root_id));
+                      (path = rt_path("%s/" CACHE_FILE "-%llu", cache, (unsigned long long)root_id));
         if (cached && !fresh && rt_read_text(path, 64 << 10, &buf) == 0 && !strncmp(buf, head, strlen(head))) {
                 *ret = strdup(buf + strlen(head));
                 return *ret ? 0 : -ENOMEM;
         }
-        if ((r = compute_plan(ids, n, root_id, out, nout, &plan)) < 0)
+        if ((n = list_mounts(0, &ids)) < 0)
+                return (int)n;
+        if ((r = compute_plan(ids, (size_t)n, root_id, out, nout, &plan)) < 0)
                 return r;
         if (cached && (tmp = rt_path("%s.%d", path, (int)getpid()))) {
                 _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -323,10 +343,15 @@ static int get_plan(const char *cache, uint64_t root_id, const uint64_t *ids, si
         return 0;
 }
 
-static uint64_t mntns_id(int fd)
+/* A mount namespace's id and size (0: unknown), without listing it. */
+static uint64_t mntns_info(int fd, uint32_t *ret_count)
 {
-        uint64_t id = 0;
-        return ioctl(fd, NS_GET_MNTNS_ID_, &id) < 0 ? 0 : id;
+        struct mnt_ns_info_ info = { .size = sizeof(info) };
+
+        if (fd < 0 || ioctl(fd, NS_MNT_GET_INFO_, &info) < 0)
+                return 0;
+        *ret_count = info.nr_mounts;
+        return info.mnt_ns_id;
 }
 
 void hostview_init(struct hostview *hv)
@@ -402,12 +427,10 @@ static int open_clones(struct hostview *hv, const char *plan)
 int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX])
 {
         const char *out[ELEMENTSOF(fixed_left_out) + ELEMENTSOF(root_left_out)];
-        _cleanup_free_ uint64_t *ids = NULL, *tids = NULL;
         _cleanup_free_ char *plan = NULL;
         _cleanup_close_ int tns = -EBADF;
         struct statx sx;
         size_t nout = 0;
-        long n, tn;
 
         /* The clones need CAP_SYS_ADMIN over our mount namespace, the cache root. */
         if (geteuid() != 0 || t->procfd < 0)
@@ -419,18 +442,19 @@ int hostview_open(struct hostview *hv, const struct target *t, const char *const
                 out[nout++] = fixed_left_out[i];
 
         /* Our root must be a mount's root, and the target's namespace small. */
+        uint32_t count = 0, tcount = 0;
+        uint64_t newest = 0;
         if (statx(AT_FDCWD, "/", AT_STATX_DONT_SYNC, STATX_MNT_ID_UNIQUE, &sx) < 0 ||
-            !(sx.stx_mask & STATX_MNT_ID_UNIQUE) || !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) ||
-            (n = list_mounts(0, &ids)) < HOSTVIEW_MIN_LEFT_OUT)
+            !(sx.stx_mask & STATX_MNT_ID_UNIQUE) || !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
                 return 0;
         hv->self_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
         tns = openat(t->procfd, "ns/mnt", O_RDONLY | O_CLOEXEC);
-        uint64_t self_id = hv->self_mnt >= 0 ? mntns_id(hv->self_mnt) : 0;
-        uint64_t target_id = tns >= 0 ? mntns_id(tns) : 0;
-        if (!self_id || !target_id || self_id == target_id || (tn = list_mounts(target_id, &tids)) < 0 ||
-            tn > n / 4)
+        uint64_t self_id = mntns_info(hv->self_mnt, &count);
+        uint64_t target_id = mntns_info(tns, &tcount);
+        if (!self_id || !target_id || self_id == target_id || count < HOSTVIEW_MIN_LEFT_OUT || tcount > count / 4 ||
+            sys_listmount(LSMT_ROOT_ID, 0, 0, &newest, 1, LISTMOUNT_REVERSE_) != 1)
                 goto copy;
-        if (get_plan(roots[ROOT_CACHE], sx.stx_mnt_id, ids, (size_t)n, out, nout, false, &plan) < 0)
+        if (get_plan(roots[ROOT_CACHE], sx.stx_mnt_id, count, newest, out, nout, false, &plan) < 0)
                 goto copy;
 
         /* The caller's working directory, found again inside: not one left out. */
@@ -449,7 +473,7 @@ int hostview_open(struct hostview *hv, const struct target *t, const char *const
                 free(plan);
                 plan = NULL;
                 close_clones(hv);
-                r = get_plan(roots[ROOT_CACHE], sx.stx_mnt_id, ids, (size_t)n, out, nout, true, &plan);
+                r = get_plan(roots[ROOT_CACHE], sx.stx_mnt_id, count, newest, out, nout, true, &plan);
                 if (r == 0)
                         r = open_clones(hv, plan);
         }

@@ -43,6 +43,9 @@ for i in $(seq 200); do
 done
 mount -t tmpfs -o size=64k hv-outside "$O"
 echo outside-marker >"$O/marker"
+mkdir -p "$tmp/early"
+mount -t tmpfs -o size=4k hv-early "$tmp/early"
+echo early-marker >"$tmp/early/marker"
 export NSATTACH_DOCKER_ROOT=$D NSATTACH_CACHE_ROOT=$tmp/cache
 
 "$MINICTR" "$tmp/root" hv-host 198.51.100.30/24 >"$tmp/pid" &
@@ -64,7 +67,7 @@ view=$out
 is "the view has none of the 200 mounts under the runtime's root (the caller has $(mounts_under "$(cat /proc/self/mountinfo)" "$D"))" \
         "$rc $(mounts_under "$view" "$D")" "0 0"
 is "the view has the host's other mounts" "$(grep -c " $O " <<<"$view")" 1
-like "the plan was kept in the cache directory" "$(ls "$tmp/cache")" "hostview-*"
+like "the plan was kept in the cache directory" "$(ls "$tmp/cache")" "hostview*"
 
 # ---- and it is the host's file system ----
 run "$NSATTACH" -t "$PID" -n -- ls -a /
@@ -107,6 +110,11 @@ echo over-marker >"$O/later/marker"
 run "$NSATTACH" -t "$PID" -n -- cat "$O/later/marker"
 is "of two mounts on one place the view has the top one" "$rc $out" "0 over-marker"
 
+run "$NSATTACH" -t "$PID" -n -- ls "$tmp/early"
+is "a mount of the first plan is in the view" "$rc $out" "0 marker"
+umount "$tmp/early"
+run "$NSATTACH" -t "$PID" -n -- ls "$tmp/early"
+is "once unmounted (and no mount added since), it is not" "$rc $out" "0 "
 mkdir -p "$tmp/moved"
 mount --move "$O" "$tmp/moved"
 run "$NSATTACH" -t "$PID" -n -- cat "$tmp/moved/marker"
@@ -115,12 +123,12 @@ mount --move "$tmp/moved" "$O"
 cd "$O" || bail "cd $O"
 
 # ---- anything unexpected: the whole copy, as without the plan ----
-plan=$(ls "$tmp/cache"/hostview-*)
+plan=$(ls "$tmp/cache"/hostview*)
 { head -n1 "$plan"; echo "X not a plan line"; } >"$plan.new" && mv "$plan.new" "$plan"
 run "$NSATTACH" -t "$PID" -n -- sh -c 'cat marker; cat /proc/self/mountinfo'
 is "a cached plan that is not one: the view is the copy, mounts under the runtime's root included" \
         "$rc $(head -n1 <<<"$out") $(mounts_under "$out" "$D")" "0 outside-marker 200"
-rm -f "$tmp/cache"/hostview-*
+rm -f "$tmp/cache"/hostview*
 run "$NSATTACH" -t "$PID" -n -- cat /proc/self/mountinfo
 is "without it the plan is made again" "$rc $(mounts_under "$out" "$D")" "0 0"
 cd "$D/overlay2/c7/merged" || bail "cd into a container mount"
@@ -128,7 +136,7 @@ run "$NSATTACH" -t "$PID" -n -- sh -c 'pwd; cat /proc/self/mountinfo'
 is "called from inside a runtime's mount: the copy, so the working directory is still there" \
         "$rc $(head -n1 <<<"$out") $(mounts_under "$out" "$D")" "0 $D/overlay2/c7/merged 200"
 cd "$O" || bail "cd $O"
-rm -f "$tmp/cache"/hostview-*
+rm -f "$tmp/cache"/hostview*
 chmod 0777 "$tmp/cache"
 run "$NSATTACH" -t "$PID" -n -- cat /proc/self/mountinfo
 is "a cache directory others can write: not written, the view assembled all the same" \
