@@ -9,18 +9,21 @@
 #   nsattach-docker  nsattach -t docker:webserver -n -- ip addr
 #   inspect+nsenter  sh -c 'nsenter -t $(docker inspect -f {{.State.Pid}} webserver) -n ip addr'
 #   docker-exec      docker exec webserver ip addr         (the container's ip, busybox)
-# then prints each mean and its ratio to nsenter-pid and to docker exec.
+# then prints each mean (the median of ROUNDS hyperfine runs) and its ratio to
+# nsenter-pid and to docker exec.
 # dockerd is started (tests/runtimes/lib.sh) if none answers; the containers this
 # script creates (webserver, nsa-bench-1..N) are removed at exit.
 #
 # Usage: bench/resolve.sh [path-to-nsattach]
-# Environment: RUNS (default 200), COUNTS (default "1 200"), OUT (default bench/results/resolve)
+# Environment: RUNS (default 200) per round, ROUNDS (default 3), COUNTS (default "1 200"),
+#              OUT (default bench/results/resolve)
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 repo_root=$(cd -- "$script_dir/.." && pwd -P)
 nsattach=${1:-$repo_root/build/nsattach}
 runs=${RUNS:-200}
+rounds=${ROUNDS:-3}
 counts=${COUNTS:-1 200}
 out=${OUT:-$repo_root/bench/results/resolve}
 mkdir -p "$out"
@@ -50,16 +53,27 @@ for n in $counts; do
         want=$(stat -Lc %i "/proc/$pid/ns/net")
         got=$("$nsattach" -t webserver -n -- stat -Lc %i /proc/self/ns/net)
         [[ $got == "$want" ]] || die "nsattach -t webserver entered $got, not $want"
-        hyperfine -N -w 30 -r "$runs" --export-json "$out/$n.json" \
-                -n nsenter-pid "nsenter -t $pid -n ip addr" \
-                -n nsattach-pid "$nsattach -t $pid -n -- ip addr" \
-                -n nsattach-name "$nsattach -t webserver -n -- ip addr" \
-                -n nsattach-docker "$nsattach -t docker:webserver -n -- ip addr" \
-                -n inspect+nsenter "sh -c 'nsenter -t \$(docker inspect -f {{.State.Pid}} webserver) -n ip addr'" \
-                -n docker-exec "docker exec webserver ip addr" >/dev/null
-        echo "== $running running containers (hyperfine: $out/$n.json)"
-        jq -r '.results as $r | ($r[] | select(.command == "nsenter-pid") | .mean) as $base
+        # Several rounds, each command's mean taken as the median over them: a
+        # 2-core machine drifts by a fifth between minutes, which one long
+        # hyperfine run would put on whichever command ran then.
+        rm -f "$out/$n".*.json
+        for round in $(seq "$rounds"); do
+                hyperfine -N -w 30 -r "$runs" --export-json "$out/$n.$round.json" \
+                        -n nsenter-pid "nsenter -t $pid -n ip addr" \
+                        -n nsattach-pid "$nsattach -t $pid -n -- ip addr" \
+                        -n nsattach-name "$nsattach -t webserver -n -- ip addr" \
+                        -n nsattach-docker "$nsattach -t docker:webserver -n -- ip addr" \
+                        -n inspect+nsenter "sh -c 'nsenter -t \$(docker inspect -f {{.State.Pid}} webserver) -n ip addr'" \
+                        -n docker-exec "docker exec webserver ip addr" >/dev/null
+        done
+        echo "== $running running containers, $rounds rounds of $runs runs (hyperfine: $out/$n.*.json)"
+        jq -s -r '[.[].results[]] | group_by(.command)
+               | map({command: .[0].command, means: (map(.mean) | sort), sd: (map(.stddev) | add / length)})
+               | map(. + {mean: .means[(.means | length) / 2 | floor]}) as $r
+               | ($r[] | select(.command == "nsenter-pid") | .mean) as $base
                | ($r[] | select(.command == "docker-exec") | .mean) as $exec
-               | $r[] | "\(.command)\t\(.mean * 1000 | . * 100 | round / 100) ms ± \(.stddev * 1000 | . * 100 | round / 100)\tx\(.mean / $base | . * 100 | round / 100) nsenter-pid\t1/\($exec / .mean | . * 10 | round / 10) of docker exec"' \
-                "$out/$n.json" | column -t -s $'\t'
+               | ["nsenter-pid", "nsattach-pid", "nsattach-name", "nsattach-docker", "inspect+nsenter", "docker-exec"][] as $c
+               | $r[] | select(.command == $c)
+               | "\(.command)\t\(.mean * 1000 | . * 100 | round / 100) ms ± \(.sd * 1000 | . * 100 | round / 100)\tx\(.mean / $base | . * 100 | round / 100) nsenter-pid\t1/\($exec / .mean | . * 10 | round / 10) of docker exec\t(rounds: \(.means | map(. * 1000 | . * 100 | round / 100) | join(" ")))"' \
+                "$out/$n".*.json | column -t -s $'\t'
 done
