@@ -99,8 +99,12 @@ static int mount_fresh(const char *type, const char *where, unsigned long flags)
 /*
  * The container's resolv.conf, hosts and hostname, read on the host before
  * entering, become read-only files bound over the host's.  They live on a
- * detached tmpfs: a file of the container's mount namespace cannot be bound
- * into another one, a file of a mount we created and hold detached can.
+ * tmpfs of our own: a file of the container's mount namespace cannot be bound
+ * into another one, a file of a mount we created can.  That tmpfs is then
+ * attached on /sys, where the fresh sysfs will cover it, so that it goes with
+ * the namespace: closed while detached, it would be unmounted on the spot, and
+ * the kernel waits for an RCU grace period there (namespace_unlock(), 0.3 ms
+ * on this 2-core machine, a seventh of an attach).
  */
 static int bind_etc_files(const struct plan *p)
 {
@@ -149,6 +153,8 @@ static int bind_etc_files(const struct plan *p)
                     move_mount(tree, "", AT_FDCWD, host_path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                         return -errno;
         }
+        if (move_mount(mnt, "", AT_FDCWD, "/sys", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return -errno;
         return 0;
 }
 
@@ -199,12 +205,13 @@ int view_setup(const struct plan *p, const char **ret_step)
                         return r;
         }
         if (p->net_view) {
+                /* The files first: their tmpfs ends up below the fresh /sys. */
+                *ret_step = "the target's /etc/resolv.conf, hosts and hostname";
+                if ((r = bind_etc_files(p)) < 0)
+                        return r;
                 /* sysfs shows the network namespace of the process that mounts it. */
                 *ret_step = "/sys of the target's network namespace";
                 if ((r = mount_fresh("sysfs", "/sys", MS_RDONLY)) < 0)
-                        return r;
-                *ret_step = "the target's /etc/resolv.conf, hosts and hostname";
-                if ((r = bind_etc_files(p)) < 0)
                         return r;
         }
         return 0;
