@@ -41,8 +41,9 @@
 
 /* Fewer mounts left out than this: copying is as cheap (bench/mounts.sh). */
 #define HOSTVIEW_MIN_LEFT_OUT 48
-/* The version is in the file's name too: two versions of nsattach on one host
- * would otherwise rewrite each other's plan on every attach. */
+/* The version is in the file's name too, and so are the directories left
+ * out: two versions of nsattach on one host, or callers with other runtime
+ * roots, would otherwise rewrite each other's plan on every attach. */
 #define CACHE_MAGIC "nsattach host view 3"
 #define CACHE_FILE "hostview3"
 
@@ -324,7 +325,8 @@ static int get_plan(const char *cache, uint64_t root_id, uint32_t count, uint64_
         snprintf(head, sizeof(head), "%s %llu %u %llu %016llx\n", CACHE_MAGIC, (unsigned long long)root_id,
                  count, (unsigned long long)newest, (unsigned long long)key);
         bool cached = rt_cache_dir(cache) == 0 &&
-                      (path = rt_path("%s/" CACHE_FILE "-%llu", cache, (unsigned long long)root_id));
+                      (path = rt_path("%s/" CACHE_FILE "-%llu-%016llx", cache, (unsigned long long)root_id,
+                                      (unsigned long long)key));
         if (cached && !fresh && rt_read_text(path, 64 << 10, &buf) == 0 && !strncmp(buf, head, strlen(head))) {
                 *ret = strdup(buf + strlen(head));
                 return *ret ? 0 : -ENOMEM;
