@@ -5,14 +5,15 @@
 # command is itself a pipeline):
 #   nsenter-pid      nsenter -t PID -n ip addr             (the pid already known)
 #   nsattach-pid     nsattach -t PID -n -- ip addr
-#   nsattach-name    nsattach -t webserver -n -- ip addr   (every runtime searched)
-#   nsattach-docker  nsattach -t docker:webserver -n -- ip addr
-#   inspect+nsenter  sh -c 'nsenter -t $(docker inspect -f {{.State.Pid}} webserver) -n ip addr'
-#   docker-exec      docker exec webserver ip addr         (the container's ip, busybox)
+#   nsattach-name    nsattach -t nsa-bench-web -n -- ip addr   (every runtime searched)
+#   nsattach-docker  nsattach -t docker:nsa-bench-web -n -- ip addr
+#   inspect+nsenter  sh -c 'nsenter -t $(docker inspect -f {{.State.Pid}} nsa-bench-web) -n ip addr'
+#   docker-exec      docker exec nsa-bench-web ip addr         (the container's ip, busybox)
 # then prints each mean (the median of ROUNDS hyperfine runs) and its ratio to
 # nsenter-pid and to docker exec.
 # dockerd is started (tests/runtimes/lib.sh) if none answers; the containers this
-# script creates (webserver, nsa-bench-1..N) are removed at exit.
+# script creates (nsa-bench-web, nsa-bench-1..N) are removed at exit, and any
+# left by an earlier run at the start.
 #
 # Usage: bench/resolve.sh [path-to-nsattach]
 # Environment: RUNS (default 200) per round, ROUNDS (default 3), COUNTS (default "1 200"),
@@ -37,22 +38,26 @@ for t in hyperfine jq docker nsenter; do command -v "$t" >/dev/null || die "$t n
 . "$repo_root/tests/runtimes/lib.sh"
 trap 'rt_cleanup >/dev/null 2>&1' EXIT
 rt_docker_up && rt_image || die "could not start dockerd"
-rt_docker_run --name webserver "$RT_IMAGE" /bin/sleep 100000 >/dev/null || die "docker run failed"
+# The bench's own names (nsa-bench-*), so no container of the host's is touched;
+# what a run that died left behind goes first.
+leftovers=$(docker ps -aq --filter name=^nsa-bench-)
+[[ -z $leftovers ]] || docker rm -f $leftovers >/dev/null
+rt_docker_run --name nsa-bench-web "$RT_IMAGE" /bin/sleep 100000 >/dev/null || die "docker run failed"
 
 have=1
 for n in $counts; do
-        # grow to n running containers (webserver included)
+        # grow to n running containers (nsa-bench-web included)
         if (( n > have )); then
                 seq $((have)) $((n - 1)) | xargs -P4 -I{} docker run -d --name nsa-bench-{} "$RT_IMAGE" /bin/sleep 100000 >/dev/null
                 have=$n
                 sleep 20 # let dockerd and the new shims settle before timing
         fi
         running=$(docker ps -q | wc -l)
-        pid=$(rt_docker_pid webserver)
+        pid=$(rt_docker_pid nsa-bench-web)
         # every command must land in the container's net namespace
         want=$(stat -Lc %i "/proc/$pid/ns/net")
-        got=$("$nsattach" -t webserver -n -- stat -Lc %i /proc/self/ns/net)
-        [[ $got == "$want" ]] || die "nsattach -t webserver entered $got, not $want"
+        got=$("$nsattach" -t nsa-bench-web -n -- stat -Lc %i /proc/self/ns/net)
+        [[ $got == "$want" ]] || die "nsattach -t nsa-bench-web entered $got, not $want"
         # Several rounds, each command's mean taken as the median over them: a
         # 2-core machine drifts by a fifth between minutes, which one long
         # hyperfine run would put on whichever command ran then.
@@ -61,10 +66,10 @@ for n in $counts; do
                 hyperfine -N -w 30 -r "$runs" --export-json "$out/$n.$round.json" \
                         -n nsenter-pid "nsenter -t $pid -n ip addr" \
                         -n nsattach-pid "$nsattach -t $pid -n -- ip addr" \
-                        -n nsattach-name "$nsattach -t webserver -n -- ip addr" \
-                        -n nsattach-docker "$nsattach -t docker:webserver -n -- ip addr" \
-                        -n inspect+nsenter "sh -c 'nsenter -t \$(docker inspect -f {{.State.Pid}} webserver) -n ip addr'" \
-                        -n docker-exec "docker exec webserver ip addr" >/dev/null
+                        -n nsattach-name "$nsattach -t nsa-bench-web -n -- ip addr" \
+                        -n nsattach-docker "$nsattach -t docker:nsa-bench-web -n -- ip addr" \
+                        -n inspect+nsenter "sh -c 'nsenter -t \$(docker inspect -f {{.State.Pid}} nsa-bench-web) -n ip addr'" \
+                        -n docker-exec "docker exec nsa-bench-web ip addr" >/dev/null
         done
         echo "== $running running containers, $rounds rounds of $runs runs (hyperfine: $out/$n.*.json)"
         jq -s -r '[.[].results[]] | group_by(.command)
