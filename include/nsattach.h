@@ -195,7 +195,8 @@ int view_setup(const struct plan *p, const char **ret_step);
 
 /* hostview.c */
 void hostview_init(struct hostview *hv);
-int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX]);
+int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX], bool pid_view,
+                  bool net_view);
 int hostview_enter(const struct hostview *hv, const struct target *t, const char **ret_step);
 void hostview_done(struct hostview *hv);
 

@@ -383,11 +383,13 @@ void hostview_done(struct hostview *hv)
  * A clone of each mount the plan names, made private before anything is
  * attached below it: a clone of a shared mount is a peer of the host's, and
  * would pass on to the host every mount made in it.  -ESTALE: a mount is not
- * where the plan has it (mount ids survive a move).  The plan is only ever
+ * where the plan has it (mount ids survive a move).  What the view will cover
+ * with a fresh mount (/proc, /sys) is not cloned: a recursive clone of /sys
+ * with its cgroup mounts was a third of what the clones cost.  The plan is only ever
  * ours (root's cache directory); a line that is not one is refused all the
  * same.
  */
-static int open_clones(struct hostview *hv, const char *plan)
+static int open_clones(struct hostview *hv, const char *plan, const char *const *covered, size_t ncovered)
 {
         if (!strcmp(plan, "copy\n"))
                 return -EOPNOTSUPP;
@@ -402,6 +404,14 @@ static int open_clones(struct hostview *hv, const char *plan)
                 char *path = strndup(path_start + 1, (size_t)(end - path_start - 1));
                 if (!path)
                         return -ENOMEM;
+                bool skip = false;
+                for (size_t k = 0; k < ncovered && !skip; k++)
+                        skip = !strcmp(path, covered[k]) || under(path, covered[k]);
+                if (skip) {
+                        free(path);
+                        line = *end ? end + 1 : end;
+                        continue;
+                }
                 hv->path[hv->n] = path;
                 hv->fd[hv->n++] = -EBADF;
                 if (hv->n == 1 && strcmp(path, "/") != 0)
@@ -426,8 +436,15 @@ static int open_clones(struct hostview *hv, const char *plan)
         return hv->n > 0 ? 0 : -EBADMSG;
 }
 
-int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX])
+int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX], bool pid_view,
+                  bool net_view)
 {
+        const char *covered[2];
+        size_t ncovered = 0;
+        if (pid_view)
+                covered[ncovered++] = "/proc";
+        if (net_view)
+                covered[ncovered++] = "/sys";
         const char *out[ELEMENTSOF(fixed_left_out) + ELEMENTSOF(root_left_out)];
         _cleanup_free_ char *plan = NULL;
         _cleanup_close_ int tns = -EBADF;
@@ -469,7 +486,7 @@ int hostview_open(struct hostview *hv, const struct target *t, const char *const
         if (hv->self_root < 0)
                 goto copy;
 
-        int r = open_clones(hv, plan);
+        int r = open_clones(hv, plan, covered, ncovered);
         if (r == -ESTALE) {
                 /* A mount was moved: the same ids, other places. */
                 free(plan);
@@ -477,7 +494,7 @@ int hostview_open(struct hostview *hv, const struct target *t, const char *const
                 close_clones(hv);
                 r = get_plan(roots[ROOT_CACHE], sx.stx_mnt_id, count, newest, out, nout, true, &plan);
                 if (r == 0)
-                        r = open_clones(hv, plan);
+                        r = open_clones(hv, plan, covered, ncovered);
         }
         if (r < 0)
                 goto copy;

@@ -470,7 +470,7 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 /* the host's mounts without the runtimes', where that is cheaper */
                 struct rt_query q;
                 rt_query_init(&q, o->runtime_root);
-                hostview_open(&p->host, &p->target, q.roots);
+                hostview_open(&p->host, &p->target, q.roots, p->pid_view, p->net_view);
         }
 
         if (o->root_set && (r = open_dir_option(p, "root", o->root, "root", &p->root_fd, err, errlen)) < 0)

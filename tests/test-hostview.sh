@@ -87,6 +87,9 @@ is "/sys/class/net lists the target's interfaces" "$rc $(echo $out)" "0 $(echo $
 run "$NSATTACH" -t "$PID" -n -- cat /etc/hostname
 is "/etc/hostname is the target's" "$rc $out" "0 $(cat "$tmp/root/etc/hostname")"
 
+run "$NSATTACH" -t "$PID" -n -- cat /proc/1/comm
+is "/proc in a net view is the host's" "$rc $out" "0 $(cat /proc/1/comm)"
+
 # ---- the pid view on top of it ----
 run "$NSATTACH" -t "$PID" -p -- sh -c 'ls /proc | grep -E "^[0-9]+$" | sort -n | head -n1; readlink /proc/1/exe'
 is "/proc is the target's pid namespace" "$rc $(echo $out)" "0 1 $(readlink "/proc/$PID/exe")"
@@ -94,6 +97,9 @@ run "$NSATTACH" -t "$PID" -p -- sh -c 'echo x >marker-written'
 is "the host is read-only in a pid view" "$([ "$rc" -ne 0 ] && echo refused) $(grep -c 'Read-only file system' <<<"$out")" \
         "refused 1"
 is "and nothing was written" "$(ls "$O")" marker
+run "$NSATTACH" -t "$PID" -p -- sh -c 'ls /sys/fs/cgroup; grep -c " /sys/fs/cgroup" /proc/self/mountinfo'
+is "/sys in a pid view is the host's, with the mounts below it" "$rc $(echo $out)" \
+        "0 $(echo $(ls /sys/fs/cgroup) $(grep -c " /sys/fs/cgroup" /proc/self/mountinfo))"
 
 # ---- no footprint ----
 is "the caller's mount table is as before" "$(mount_table /proc/self/mountinfo)" "$host_before"
