@@ -160,6 +160,38 @@ is "lxc: the payload's init, not a deeper sandbox in its cgroup, through the rea
 echo "$PID" >"$cgbase/cgroup.procs"
 echo "$nested" >"$cgbase/cgroup.procs"
 
+# ---- LXC on cgroup v2: the unified hierarchy, frozen and thawed for real ----
+# (this machine's v1 hierarchies sit beside a unified one; a v2-only host has it at the root)
+v2=
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+        [ "$(stat -fc %T "$d" 2>/dev/null)" = cgroup2fs ] && v2=$d && break
+done
+if [ -z "$v2" ]; then
+        skip "lxc on cgroup v2" "no cgroup2 hierarchy is mounted"
+else
+        mkdir -p "$tmp/lxc2/nsa-fx-lxc2" && echo "lxc.uts.name = nsa-fx-lxc2" >"$tmp/lxc2/nsa-fx-lxc2/config"
+        cg=$v2/lxc.payload.nsa-fx-lxc2
+        mkdir -p "$cg" && cgdirs=("$cg" "${cgdirs[@]}")
+        echo "$PID" >"$cg/cgroup.procs"
+        lxc2() { run "$NSATTACH" --runtime-root "lxc=$tmp/lxc2" "$@"; }
+        lxc2 -t lxc:nsa-fx-lxc2 -n -- stat -Lc %i /proc/self/ns/net
+        is "lxc: the payload's init found in the v2 hierarchy ($v2)" "$rc $out" "0 $NETNS"
+        lxc2 --inspect lxc:nsa-fx-lxc2 --json
+        is "lxc on v2: --inspect says running" "$rc $(jq -r .state <<<"$out")" "0 running"
+        echo 1 >"$cg/cgroup.freeze"
+        for _ in $(seq 100); do grep -qx 'frozen 1' "$cg/cgroup.events" && break; sleep 0.02; done
+        lxc2 --list --json --runtime lxc
+        is "lxc on v2, frozen (cgroup.events: $(grep frozen "$cg/cgroup.events")): --list says paused" \
+                "$rc $(jq -r '.containers[] | select(.name == "nsa-fx-lxc2") | .state' <<<"$out")" "0 paused"
+        lxc2 -t lxc:nsa-fx-lxc2 -n -- stat -Lc %i /proc/self/ns/net
+        is "lxc on v2, frozen: entered all the same (a process that joined its cgroup would freeze)" "$rc $out" "0 $NETNS"
+        echo 0 >"$cg/cgroup.freeze"
+        for _ in $(seq 100); do grep -qx 'frozen 0' "$cg/cgroup.events" && break; sleep 0.02; done
+        lxc2 --inspect lxc:nsa-fx-lxc2 --json
+        is "lxc on v2, thawed: running again" "$rc $(jq -r .state <<<"$out")" "0 running"
+        echo "$PID" >"$v2/cgroup.procs"
+fi
+
 # ---- docker: rootless, userns-remap ----
 # A user's rootless state is the user's to write: naming root's process is refused.
 fixture docker-rootless
