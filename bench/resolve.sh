@@ -9,22 +9,22 @@
 #   nsattach-docker  nsattach -t docker:nsa-bench-web -n -- ip addr
 #   inspect+nsenter  sh -c 'nsenter -t $(docker inspect -f {{.State.Pid}} nsa-bench-web) -n ip addr'
 #   docker-exec      docker exec nsa-bench-web ip addr         (the container's ip, busybox)
-# then prints each mean (the median of ROUNDS hyperfine runs) and its ratio to
-# nsenter-pid and to docker exec.
+# in ROUNDS short hyperfine runs, then prints each command's median mean and its
+# median ratio to nsenter-pid and to docker exec, a ratio taken within a round.
 # dockerd is started (tests/runtimes/lib.sh) if none answers; the containers this
 # script creates (nsa-bench-web, nsa-bench-1..N) are removed at exit, and any
 # left by an earlier run at the start.
 #
 # Usage: bench/resolve.sh [path-to-nsattach]
-# Environment: RUNS (default 200) per round, ROUNDS (default 3), COUNTS (default "1 200"),
+# Environment: RUNS (default 30) per round, ROUNDS (default 10), COUNTS (default "1 200"),
 #              OUT (default bench/results/resolve)
 set -euo pipefail
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 repo_root=$(cd -- "$script_dir/.." && pwd -P)
 nsattach=${1:-$repo_root/build/nsattach}
-runs=${RUNS:-200}
-rounds=${ROUNDS:-3}
+runs=${RUNS:-30}
+rounds=${ROUNDS:-10}
 counts=${COUNTS:-1 200}
 out=${OUT:-$repo_root/bench/results/resolve}
 mkdir -p "$out"
@@ -58,12 +58,12 @@ for n in $counts; do
         want=$(stat -Lc %i "/proc/$pid/ns/net")
         got=$("$nsattach" -t nsa-bench-web -n -- stat -Lc %i /proc/self/ns/net)
         [[ $got == "$want" ]] || die "nsattach -t nsa-bench-web entered $got, not $want"
-        # Several rounds, each command's mean taken as the median over them: a
-        # 2-core machine drifts by a fifth between minutes, which one long
-        # hyperfine run would put on whichever command ran then.
+        # Many short rounds, and each ratio taken within a round: a 2-core
+        # machine drifts by a fifth between minutes, which one long hyperfine
+        # run would put on whichever command ran then.
         rm -f "$out/$n".*.json
         for round in $(seq "$rounds"); do
-                hyperfine -N -w 30 -r "$runs" --export-json "$out/$n.$round.json" \
+                hyperfine -N -w 3 -r "$runs" --export-json "$out/$n.$round.json" \
                         -n nsenter-pid "nsenter -t $pid -n ip addr" \
                         -n nsattach-pid "$nsattach -t $pid -n -- ip addr" \
                         -n nsattach-name "$nsattach -t nsa-bench-web -n -- ip addr" \
@@ -72,13 +72,19 @@ for n in $counts; do
                         -n docker-exec "docker exec nsa-bench-web ip addr" >/dev/null
         done
         echo "== $running running containers, $rounds rounds of $runs runs (hyperfine: $out/$n.*.json)"
-        jq -s -r '[.[].results[]] | group_by(.command)
-               | map({command: .[0].command, means: (map(.mean) | sort), sd: (map(.stddev) | add / length)})
-               | map(. + {mean: .means[(.means | length) / 2 | floor]}) as $r
-               | ($r[] | select(.command == "nsenter-pid") | .mean) as $base
-               | ($r[] | select(.command == "docker-exec") | .mean) as $exec
-               | ["nsenter-pid", "nsattach-pid", "nsattach-name", "nsattach-docker", "inspect+nsenter", "docker-exec"][] as $c
-               | $r[] | select(.command == $c)
-               | "\(.command)\t\(.mean * 1000 | . * 100 | round / 100) ms ± \(.sd * 1000 | . * 100 | round / 100)\tx\(.mean / $base | . * 100 | round / 100) nsenter-pid\t1/\($exec / .mean | . * 10 | round / 10) of docker exec\t(rounds: \(.means | map(. * 1000 | . * 100 | round / 100) | join(" ")))"' \
+        jq -s -r '
+               def median: sort | .[length / 2 | floor];
+               def r2: . * 100 | round / 100;
+               # per round: each command mean, and its ratio to nsenter-pid and docker exec in that round
+               [.[] | .results as $r
+                    | ($r[] | select(.command == "nsenter-pid") | .mean) as $base
+                    | ($r[] | select(.command == "docker-exec") | .mean) as $exec
+                    | $r[] | {command, mean, x: (.mean / $base), of_exec: ($exec / .mean)}]
+               | group_by(.command) | map({command: .[0].command, mean: (map(.mean) | median),
+                                            x: (map(.x) | median), xs: map(.x | r2),
+                                            of_exec: (map(.of_exec) | median)}) as $c
+               | ["nsenter-pid", "nsattach-pid", "nsattach-name", "nsattach-docker", "inspect+nsenter", "docker-exec"][] as $n
+               | $c[] | select(.command == $n)
+               | "\(.command)\t\(.mean * 1000 | r2) ms\tx\(.x | r2) nsenter-pid\t1/\(.of_exec * 10 | round / 10) of docker exec\t(per round: \(.xs | sort | map(tostring) | join(" ")))"' \
                 "$out/$n".*.json | column -t -s $'\t'
 done
