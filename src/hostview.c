@@ -385,9 +385,9 @@ void hostview_done(struct hostview *hv)
  * would pass on to the host every mount made in it.  -ESTALE: a mount is not
  * where the plan has it (mount ids survive a move).  What the view will cover
  * with a fresh mount (/proc, /sys) is not cloned: a recursive clone of /sys
- * with its cgroup mounts was a third of what the clones cost.  The plan is only ever
- * ours (root's cache directory); a line that is not one is refused all the
- * same.
+ * with its cgroup mounts was a third of what the clones cost.  The plan is
+ * only ever ours (root's cache directory); a line that is not one is refused
+ * all the same.
  */
 static int open_clones(struct hostview *hv, const char *plan, const char *const *covered, size_t ncovered)
 {
