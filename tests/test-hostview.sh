@@ -27,6 +27,7 @@ O=$tmp/outside      # a host mount that is not the runtime's: in the view
 shim=
 cleanup() {
         [ -n "$shim" ] && kill "$shim" 2>/dev/null
+        [ -n "${upid:-}" ] && kill -KILL "$upid" 2>/dev/null
         wait 2>/dev/null
         cd /
         umount -R "$D" "$O" 2>/dev/null
@@ -100,6 +101,39 @@ is "and nothing was written" "$(ls "$O")" marker
 run "$NSATTACH" -t "$PID" -p -- sh -c 'ls /sys/fs/cgroup; grep -c " /sys/fs/cgroup" /proc/self/mountinfo'
 is "/sys in a pid view is the host's, with the mounts below it" "$rc $(echo $out)" \
         "0 $(echo $(ls /sys/fs/cgroup) $(grep -c " /sys/fs/cgroup" /proc/self/mountinfo))"
+
+# ---- a target in a user namespace of its own (a rootless container's) ----
+# Its mount namespace is owned by that user namespace, so our copy of it has
+# locked mounts: the view is still built on top of them.
+busybox=$(command -v busybox)
+if [ -z "$busybox" ] || ! file -L "$busybox" 2>/dev/null | grep -q 'statically linked'; then
+        skip "a user-namespaced target" "no static busybox (busybox-static)"
+else
+        mkdir -p "$tmp/uroot"
+        cat >"$tmp/ustart" <<EOS
+mount -t tmpfs hv-uroot $tmp/uroot && mkdir $tmp/uroot/old $tmp/uroot/bin && cp $busybox $tmp/uroot/bin/ &&
+cd $tmp/uroot && $busybox pivot_root . old && exec /bin/busybox sh -c 'busybox umount -l /old; exec busybox sleep 100001'
+EOS
+        unshare --user --map-root-user --mount --net --pid --fork --propagation private sh "$tmp/ustart" 2>"$tmp/ustart.err" &
+        ushare=$!
+        upid=
+        for _ in $(seq 100); do # unshare's child, once it is the sleep
+                upid=$(pgrep -P "$ushare" | head -n1)
+                [ -n "$upid" ] && [ "$(tr '\0' ' ' <"/proc/$upid/cmdline" 2>/dev/null)" = "busybox sleep 100001 " ] && break
+                upid=
+                sleep 0.05
+        done
+        if [ -z "$upid" ]; then
+                fail "a user-namespaced target" "it did not start: $(cat "$tmp/ustart.err")"
+        else
+                run "$NSATTACH" -t "$upid" -n -- sh -c 'cat /proc/self/mountinfo; ls /sys/class/net; cat marker'
+                is "a user-namespaced target: the view assembled, /sys its own, the host's files" \
+                        "$rc $(mounts_under "$out" "$D") $(tail -n2 <<<"$out" | tr '\n' ' ')" "0 0 lo outside-marker "
+                run "$NSATTACH" -t "$upid" -p -- sh -c 'ls /proc | grep -cE "^[0-9]+$"; readlink /proc/1/exe'
+                like "a user-namespaced target: its processes in the pid view" "$rc $(echo $out)" "0 [1-9]* /bin/busybox"
+                kill -KILL "$upid" 2>/dev/null # pid 1 of its namespace: only KILL reaches it
+        fi
+fi
 
 # ---- no footprint ----
 is "the caller's mount table is as before" "$(mount_table /proc/self/mountinfo)" "$host_before"
