@@ -135,6 +135,9 @@ int ctr_set_k8s(struct ctr *c, struct json_t *ann, const char *const keys[4]); /
 int rt_read_small(const char *path, char **ret); /* a small text file, trailing newline cut */
 int rt_read_text(const char *path, size_t max, char **ret);
 int rt_cache_dir(const char *dir); /* 0: root's own, to read and write; created if missing */
+int rt_cache_write(const char *path, const char *text); /* whole, or not at all: a temp file, then rename */
+#define RT_FNV_INIT 0xcbf29ce484222325ULL
+uint64_t rt_fnv(uint64_t h, const void *p, size_t n); /* FNV-1a, for cache file names and keys */
 struct stat;
 int rt_open_regular(const char *path, struct stat *ret_st); /* fd, or -EBADMSG if not a regular file */
 char *rt_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -295,13 +295,6 @@ out:
         return r;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-        for (size_t i = 0; i < n; i++)
-                h = (h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ULL;
-        return h;
-}
-
 /*
  * The plan for this mount table: from the cache when it is still this
  * table's, unless fresh.  The table is known by its size and its newest mount
@@ -313,15 +306,15 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
 static int get_plan(const char *cache, uint64_t root_id, uint32_t count, uint64_t newest,
                     const char *const *out, size_t nout, bool fresh, char **ret)
 {
-        _cleanup_free_ char *path = NULL, *tmp = NULL, *buf = NULL, *plan = NULL;
+        _cleanup_free_ char *path = NULL, *text = NULL, *buf = NULL, *plan = NULL;
         _cleanup_free_ uint64_t *ids = NULL;
-        uint64_t key = 0xcbf29ce484222325ULL;
+        uint64_t key = RT_FNV_INIT;
         char head[128];
         long n;
         int r;
 
         for (size_t k = 0; k < nout; k++)
-                key = fnv(key, out[k], strlen(out[k]) + 1);
+                key = rt_fnv(key, out[k], strlen(out[k]) + 1);
         snprintf(head, sizeof(head), "%s %llu %u %llu %016llx\n", CACHE_MAGIC, (unsigned long long)root_id,
                  count, (unsigned long long)newest, (unsigned long long)key);
         bool cached = rt_cache_dir(cache) == 0 &&
@@ -335,12 +328,8 @@ static int get_plan(const char *cache, uint64_t root_id, uint32_t count, uint64_
                 return (int)n;
         if ((r = compute_plan(ids, (size_t)n, root_id, out, nout, &plan)) < 0)
                 return r;
-        if (cached && (tmp = rt_path("%s.%d", path, (int)getpid()))) {
-                _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-                if (fd < 0 || write_all(fd, head, strlen(head)) < 0 || write_all(fd, plan, strlen(plan)) < 0 ||
-                    rename(tmp, path) < 0)
-                        unlink(tmp);
-        }
+        if (cached && (text = rt_path("%s%s", head, plan)))
+                rt_cache_write(path, text);
         *ret = TAKE_PTR(plan);
         return 0;
 }

@@ -246,6 +246,29 @@ int rt_cache_dir(const char *dir)
         return 0;
 }
 
+int rt_cache_write(const char *path, const char *text)
+{
+        _cleanup_free_ char *tmp = rt_path("%s.%d", path, (int)getpid());
+        if (!tmp)
+                return -ENOMEM;
+        _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        int r = write_all(fd, text, strlen(text));
+        if (r == 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0)
+                unlink(tmp);
+        return r;
+}
+
+uint64_t rt_fnv(uint64_t h, const void *p, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ ((const unsigned char *)p)[i]) * 0x100000001b3ULL;
+        return h;
+}
+
 int rt_read_text(const char *path, size_t max, char **ret)
 {
         size_t len;

@@ -124,11 +124,7 @@ static int load_one(const char *root, const char *exec_root, const char *id, str
 
 static char *cache_path(const char *dir, const char *root)
 {
-        uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
-
-        for (const char *p = root; *p; p++)
-                h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-        return rt_path("%s/docker-%016llx", dir, (unsigned long long)h);
+        return rt_path("%s/docker-%016llx", dir, (unsigned long long)rt_fnv(RT_FNV_INIT, root, strlen(root)));
 }
 
 static bool cache_lookup(const char *dir, const char *root, const char *name, char id[65])
@@ -159,20 +155,15 @@ static bool cache_lookup(const char *dir, const char *root, const char *name, ch
 /* Every container's name in root, written atomically (temp file, rename). */
 static void cache_store(const char *dir, const char *root)
 {
-        _cleanup_free_ char *path = NULL, *tmp = NULL, *cdir = rt_path("%s/containers", root);
+        _cleanup_free_ char *path = NULL, *text = NULL, *cdir = rt_path("%s/containers", root);
+        size_t len = 0;
+        FILE *f;
         DIR *d;
 
-        if (!cdir || rt_cache_dir(dir) < 0 || !(path = cache_path(dir, root)) ||
-            !(tmp = rt_path("%s.%d", path, (int)getpid())))
+        if (!cdir || rt_cache_dir(dir) < 0 || !(path = cache_path(dir, root)) || !(d = opendir(cdir)))
                 return;
-        FILE *f = NULL;
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0 || !(f = fdopen(fd, "w")) || !(d = opendir(cdir))) {
-                if (f)
-                        fclose(f);
-                else
-                        safe_close(fd);
-                unlink(tmp);
+        if (!(f = open_memstream(&text, &len))) {
+                closedir(d);
                 return;
         }
         fprintf(f, "%s %s\n", CACHE_MAGIC, root);
@@ -189,8 +180,8 @@ static void cache_store(const char *dir, const char *root)
                         fprintf(f, "%s %s\n", name + 1, de->d_name);
         }
         closedir(d);
-        if (fclose(f) != 0 || rename(tmp, path) < 0)
-                unlink(tmp);
+        if (fclose(f) == 0)
+                rt_cache_write(path, text);
 }
 
 /* One data-root: every container whose id, id prefix or name could be q. */
