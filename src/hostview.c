@@ -34,6 +34,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #include "missing.h"
 #include "nsattach.h"
@@ -44,8 +45,13 @@
 /* The version is in the file's name too, and so are the directories left
  * out: two versions of nsattach on one host, or callers with other runtime
  * roots, would otherwise rewrite each other's plan on every attach. */
-#define CACHE_MAGIC "nsattach host view 3"
-#define CACHE_FILE "hostview3"
+#define CACHE_MAGIC "nsattach host view 4"
+#define CACHE_FILE "hostview4"
+/* A mount with this many children is mounted afresh rather than cloned (F). */
+#define HOSTVIEW_FRESH_MIN 16
+/* Block file systems that give back the superblock already mounted from a
+ * device, whatever the options, and never mount a second one. */
+static const char *const fresh_fs[] = { "ext4", "ext3", "ext2", "xfs" };
 
 /* Directories the runtimes mount in per container, besides their roots. */
 static const char *const fixed_left_out[] = { "/var/lib/containerd", "/var/lib/kubelet/pods", "/run/netns" };
@@ -59,12 +65,23 @@ struct mnt_req {
 #define MNT_REQ_SIZE0 24
 #define MNT_REQ_SIZE1 32
 #define LSMT_ROOT_ID UINT64_MAX
+#define STATMOUNT_SB_BASIC 0x1U
 #define STATMOUNT_BASIC 0x2U
+#define STATMOUNT_ROOT 0x8U
 #define STATMOUNT_POINT 0x10U
+#define STATMOUNT_FS_TYPE 0x20U
+#define STATMOUNT_SB_SOURCE 0x200U
 /* struct statmount: the fixed part is 512 bytes, strings follow */
 #define SM_MASK 8
+#define SM_DEV_MAJOR 16
+#define SM_DEV_MINOR 20
+#define SM_SB_FLAGS 32
+#define SM_FS_TYPE 36
 #define SM_PARENT 48
+#define SM_ATTR 64
+#define SM_ROOT 104
 #define SM_POINT 108
+#define SM_SOURCE 124
 #define SM_STR 512
 #define SM_BUF (SM_STR + PATH_MAX + 64)
 #ifndef STATX_MNT_ID_UNIQUE
@@ -137,7 +154,8 @@ struct node {
         uint64_t id, parent;
         char *path;
         int first, next; /* children, in ascending id order */
-        bool left_out, dirty;
+        unsigned nchild;
+        bool left_out, dirty, fresh_ok;
 };
 
 struct tree {
@@ -187,7 +205,8 @@ static bool hidden(const struct tree *t, int parent, int c)
 }
 
 /* One line per clone, parents first: "R ID PATH" the subtree of mount ID at
- * PATH, "N ID PATH" the mount alone. */
+ * PATH, "N ID PATH" the mount alone, "F ID PATH" the mount alone, mounted
+ * afresh if it can be (fresh_clone()). */
 static int emit(struct tree *t, int i, int depth)
 {
         const struct node *n = &t->v[i];
@@ -199,7 +218,8 @@ static int emit(struct tree *t, int i, int depth)
                         t->entries--;
                         return depth == 0 ? -EOPNOTSUPP : emit(t, c, depth + 1);
                 }
-        fprintf(t->plan, "%c %llu %s\n", n->dirty ? 'N' : 'R', (unsigned long long)n->id, n->path);
+        char kind = !n->dirty ? 'R' : n->fresh_ok && n->nchild >= HOSTVIEW_FRESH_MIN ? 'F' : 'N';
+        fprintf(t->plan, "%c %llu %s\n", kind, (unsigned long long)n->id, n->path);
         if (!n->dirty)
                 return 0;
         for (int c = n->first; c >= 0; c = t->v[c].next) {
@@ -232,7 +252,7 @@ static int compute_plan(const uint64_t *ids, size_t n, uint64_t root_id, const c
         }
         for (size_t i = 0; i < n; i++) {
                 struct mnt_req req = { .size = MNT_REQ_SIZE0, .mnt_id = ids[i],
-                                       .param = STATMOUNT_BASIC | STATMOUNT_POINT };
+                                       .param = STATMOUNT_BASIC | STATMOUNT_POINT | STATMOUNT_FS_TYPE };
                 struct node *nd = &t.v[t.n];
                 if (syscall(__NR_statmount, &req, buf, SM_BUF, 0) < 0) {
                         if (errno == ENOENT)
@@ -253,6 +273,11 @@ static int compute_plan(const uint64_t *ids, size_t n, uint64_t root_id, const c
                 }
                 nd->id = ids[i];
                 nd->first = nd->next = -1;
+                if (mask & STATMOUNT_FS_TYPE) {
+                        memcpy(&off, buf + SM_FS_TYPE, sizeof(off));
+                        for (size_t k = 0; k < ELEMENTSOF(fresh_fs) && off < SM_BUF - SM_STR; k++)
+                                nd->fresh_ok |= strncmp(buf + SM_STR + off, fresh_fs[k], SM_BUF - SM_STR - off) == 0;
+                }
                 for (size_t k = 0; k < nout && !nd->left_out; k++)
                         nd->left_out = under(nd->path, out[k]);
                 left_out += nd->left_out;
@@ -269,6 +294,7 @@ static int compute_plan(const uint64_t *ids, size_t n, uint64_t root_id, const c
                 if (p >= 0 && p != (int)i) {
                         t.v[i].next = t.v[p].first;
                         t.v[p].first = (int)i;
+                        t.v[p].nchild++;
                 }
         }
         if (!(t.plan = open_memstream(&text, &len))) {
@@ -368,6 +394,117 @@ void hostview_done(struct hostview *hv)
         hostview_init(hv);
 }
 
+/* The superblocks mounted afresh by one open_clones(). */
+struct fresh {
+        unsigned major, minor;
+        int fd;     /* a detached mount of its root */
+        bool given; /* fd is a clone's now */
+};
+#define FRESH_MAX 4
+#define FRESH_ATTR (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC | \
+                    MOUNT_ATTR__ATIME | MOUNT_ATTR_NODIRATIME | MOUNT_ATTR_NOSYMFOLLOW)
+
+static int fresh_sb(struct fresh *fr, const char *fstype, const char *source, uint32_t sb_flags)
+{
+        struct stat st;
+        /* only ever the device the mounted superblock is on: a path that names
+         * another would have the kernel read a second file system */
+        if (stat(source, &st) < 0 || !S_ISBLK(st.st_mode) || major(st.st_rdev) != fr->major ||
+            minor(st.st_rdev) != fr->minor)
+                return -EOPNOTSUPP;
+        _cleanup_close_ int fs = fsopen(fstype, FSOPEN_CLOEXEC);
+        if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) < 0 ||
+            ((sb_flags & MS_RDONLY) && fsconfig(fs, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0) ||
+            fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -EOPNOTSUPP;
+        fr->fd = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+        return fr->fd < 0 ? -EOPNOTSUPP : 0;
+}
+
+/*
+ * Mount ID alone, not cloned but mounted afresh: a clone looks through every
+ * child of the mount first (to refuse one with locked mounts below), and a
+ * docker root's or "/"'s hundreds of children cost 0.1 ms each time.  For a
+ * block file system, mounting its device again gives back the superblock that
+ * is mounted, and a clone of the same directory in that childless mount shows
+ * what a clone of ID would.  It must be the same directory (device and inode,
+ * as `want` has them from the mount's place) with the same mount flags, or
+ * -EOPNOTSUPP: the caller clones ID.
+ */
+static int fresh_clone(struct fresh *frs, size_t *nfr, uint64_t id, const struct statx *want)
+{
+        _cleanup_free_ char *buf = malloc(SM_BUF);
+        struct mnt_req req = { .size = MNT_REQ_SIZE0, .mnt_id = id,
+                               .param = STATMOUNT_SB_BASIC | STATMOUNT_BASIC | STATMOUNT_ROOT | STATMOUNT_FS_TYPE |
+                                        STATMOUNT_SB_SOURCE };
+        const unsigned need = (unsigned)req.param;
+        uint32_t maj, min, sb_flags, o_type, o_root, o_source;
+        uint64_t mask, attr;
+
+        if (!buf || syscall(__NR_statmount, &req, buf, SM_BUF, 0) < 0)
+                return -EOPNOTSUPP;
+        memcpy(&mask, buf + SM_MASK, sizeof(mask));
+        memcpy(&maj, buf + SM_DEV_MAJOR, sizeof(maj));
+        memcpy(&min, buf + SM_DEV_MINOR, sizeof(min));
+        memcpy(&sb_flags, buf + SM_SB_FLAGS, sizeof(sb_flags));
+        memcpy(&attr, buf + SM_ATTR, sizeof(attr));
+        memcpy(&o_type, buf + SM_FS_TYPE, sizeof(o_type));
+        memcpy(&o_root, buf + SM_ROOT, sizeof(o_root));
+        memcpy(&o_source, buf + SM_SOURCE, sizeof(o_source));
+        if ((mask & need) != need || o_type >= SM_BUF - SM_STR || o_root >= SM_BUF - SM_STR ||
+            o_source >= SM_BUF - SM_STR || (attr & ~(uint64_t)FRESH_ATTR) || maj != want->stx_dev_major ||
+            min != want->stx_dev_minor)
+                return -EOPNOTSUPP;
+        buf[SM_BUF - 1] = '\0';
+        const char *fstype = buf + SM_STR + o_type, *root = buf + SM_STR + o_root;
+        bool known = false;
+        for (size_t k = 0; k < ELEMENTSOF(fresh_fs); k++)
+                known |= !strcmp(fstype, fresh_fs[k]);
+        if (!known || root[0] != '/')
+                return -EOPNOTSUPP;
+
+        struct fresh *fr = NULL;
+        for (size_t k = 0; k < *nfr && !fr; k++)
+                if (frs[k].major == maj && frs[k].minor == min)
+                        fr = &frs[k];
+        if (!fr) {
+                if (*nfr == FRESH_MAX)
+                        return -EOPNOTSUPP;
+                fr = &frs[(*nfr)++];
+                *fr = (struct fresh){ .major = maj, .minor = min, .fd = -EBADF };
+                if (fresh_sb(fr, fstype, buf + SM_STR + o_source, sb_flags) < 0)
+                        return -EOPNOTSUPP;
+        }
+        if (fr->fd < 0)
+                return -EOPNOTSUPP;
+
+        _cleanup_close_ int fd = -EBADF;
+        if (!strcmp(root, "/") && !fr->given) {
+                fd = fr->fd; /* the fresh mount itself: nothing to close later */
+                fr->given = true;
+        } else {
+                struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV };
+                _cleanup_close_ int dir = root[1] ? sys_openat2(fr->fd, root + 1, &how, sizeof(how)) : -EBADF;
+                if (root[1] && dir < 0)
+                        return -EOPNOTSUPP;
+                fd = open_tree(root[1] ? dir : fr->fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+                if (fd < 0)
+                        return -EOPNOTSUPP;
+        }
+        struct mount_attr ma = { .attr_set = attr, .attr_clr = (FRESH_ATTR & ~attr) | MOUNT_ATTR__ATIME,
+                                 .propagation = MS_PRIVATE };
+        struct statx sx;
+        if (mount_setattr(fd, "", AT_EMPTY_PATH, &ma, sizeof(ma)) < 0 ||
+            statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, &sx) < 0 || !(sx.stx_mask & STATX_INO) ||
+            sx.stx_ino != want->stx_ino || sx.stx_dev_major != maj || sx.stx_dev_minor != min) {
+                if (fd == fr->fd)
+                        fr->given = false, fd = -EBADF;
+                return -EOPNOTSUPP;
+        }
+        return TAKE_FD(fd);
+}
+
 /*
  * A clone of each mount the plan names, made private before anything is
  * attached below it: a clone of a shared mount is a peer of the host's, and
@@ -380,48 +517,65 @@ void hostview_done(struct hostview *hv)
  */
 static int open_clones(struct hostview *hv, const char *plan, const char *const *covered, size_t ncovered)
 {
+        struct fresh fr[FRESH_MAX];
+        size_t nfr = 0;
+        int r = 0;
+
         if (!strcmp(plan, "copy\n"))
                 return -EOPNOTSUPP;
-        for (const char *line = plan; *line;) {
+        for (const char *line = plan; *line && r == 0;) {
                 const char *end = strchrnul(line, '\n');
                 char *path_start;
                 errno = 0;
                 unsigned long long id = strtoull(line + 2, &path_start, 10);
-                if (end - line < 5 || (line[0] != 'R' && line[0] != 'N') || line[1] != ' ' || errno ||
-                    path_start >= end || *path_start != ' ' || path_start[1] != '/' || hv->n == HOSTVIEW_MAX)
-                        return -EBADMSG;
-                char *path = strndup(path_start + 1, (size_t)(end - path_start - 1));
-                if (!path)
-                        return -ENOMEM;
+                if (end - line < 5 || !strchr("RNF", line[0]) || line[1] != ' ' || errno ||
+                    path_start >= end || *path_start != ' ' || path_start[1] != '/' || hv->n == HOSTVIEW_MAX) {
+                        r = -EBADMSG;
+                        break;
+                }
+                char kind = line[0], *path = strndup(path_start + 1, (size_t)(end - path_start - 1));
+                if (!path) {
+                        r = -ENOMEM;
+                        break;
+                }
+                line = *end ? end + 1 : end;
                 bool skip = false;
                 for (size_t k = 0; k < ncovered && !skip; k++)
                         skip = !strcmp(path, covered[k]) || under(path, covered[k]);
                 if (skip) {
                         free(path);
-                        line = *end ? end + 1 : end;
                         continue;
                 }
                 hv->path[hv->n] = path;
                 hv->fd[hv->n++] = -EBADF;
-                if (hv->n == 1 && strcmp(path, "/") != 0)
-                        return -EBADMSG;
+                if (hv->n == 1 && strcmp(path, "/") != 0) {
+                        r = -EBADMSG;
+                        break;
+                }
 
                 struct statx sx;
                 if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC,
-                          STATX_MNT_ID_UNIQUE, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID_UNIQUE) ||
-                    sx.stx_mnt_id != id || !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
-                        return -ESTALE;
-                int fd = open_tree(AT_FDCWD, path,
-                                   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
-                                           (line[0] == 'R' ? AT_RECURSIVE : 0));
-                if (fd < 0)
-                        return -errno;
+                          STATX_MNT_ID_UNIQUE | STATX_INO, &sx) < 0 || !(sx.stx_mask & STATX_MNT_ID_UNIQUE) ||
+                    sx.stx_mnt_id != id || !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT)) {
+                        r = -ESTALE;
+                        break;
+                }
+                int fd = kind == 'F' ? fresh_clone(fr, &nfr, id, &sx) : -EOPNOTSUPP;
+                if (fd < 0) {
+                        fd = open_tree(AT_FDCWD, path,
+                                       OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+                                               (kind == 'R' ? AT_RECURSIVE : 0));
+                        struct mount_attr priv = { .propagation = MS_PRIVATE };
+                        if (fd < 0 || mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &priv, sizeof(priv)) < 0)
+                                r = -errno;
+                }
                 hv->fd[hv->n - 1] = fd;
-                struct mount_attr priv = { .propagation = MS_PRIVATE };
-                if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &priv, sizeof(priv)) < 0)
-                        return -errno;
-                line = *end ? end + 1 : end;
         }
+        for (size_t k = 0; k < nfr; k++)
+                if (!fr[k].given)
+                        safe_close(fr[k].fd);
+        if (r < 0)
+                return r;
         return hv->n > 0 ? 0 : -EBADMSG;
 }
 

@@ -30,7 +30,7 @@ cleanup() {
         [ -n "${upid:-}" ] && kill -KILL "$upid" 2>/dev/null
         wait 2>/dev/null
         cd /
-        umount -R "$D" "$O" 2>/dev/null
+        umount -R "$D" "$O" "$tmp/sub" "$tmp/blk" 2>/dev/null
         rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -182,5 +182,61 @@ run "$NSATTACH" -t "$PID" -n -- cat /proc/self/mountinfo
 is "a cache directory others can write: not written, the view assembled all the same" \
         "$rc $(mounts_under "$out" "$D") $(ls "$tmp/cache" | wc -l)" "0 0 0"
 chmod 0700 "$tmp/cache"
+
+# ---- a runtime's root on a block file system: its mounts mounted afresh ----
+# A clone of a mount looks through each of its children; a mount with many is
+# mounted again from its device instead ("F" in the plan), and must show the
+# same directory with the same flags.  An ext4 image on a loop device: B is the
+# file system's root with the runtime's mounts right below it (the fresh mount
+# is the view's mount there), S a bind mount of a subdirectory with flags of
+# its own and runtime mounts too (cloned from the fresh mount).
+if ! command -v mkfs.ext4 >/dev/null || ! [ -e /dev/loop-control ]; then
+        skip "a runtime root on a block file system" "no mkfs.ext4 or loop devices"
+else
+        B=$tmp/blk S=$tmp/sub
+        mkdir -p "$B" "$S"
+        truncate -s 32M "$tmp/fs.img" && mkfs.ext4 -q -F "$tmp/fs.img" &&
+                mount -o loop,nosuid,noatime "$tmp/fs.img" "$B" || bail "cannot mount an ext4 image"
+        mkdir -p "$B/dock" "$B/pod/sub"
+        echo blk-marker >"$B/blk-marker"
+        echo sub-marker >"$B/pod/sub/sub-marker"
+        mount --bind "$B/pod/sub" "$S" && mount -o remount,bind,ro,nodev,noexec "$S" || bail "bind $S"
+        for i in $(seq 30); do
+                mkdir -p "$B/dock/c$i" "$B/pod/sub/c$i"
+                mount -t tmpfs -o size=4k hv-blk "$B/dock/c$i"
+                mount -t tmpfs -o size=4k hv-sub "$S/c$i"
+        done
+        rm -f "$tmp/cache"/hostview*
+        blk_before=$(mount_table /proc/self/mountinfo)
+        NSATTACH_DOCKER_ROOT=$B/dock NSATTACH_PODMAN_ROOT=$S run "$NSATTACH" -t "$PID" -n -- sh -c \
+                "cat /proc/self/mountinfo; echo ==; ls $B $S; cat $S/sub-marker $B/blk-marker"
+        plan=$(cat "$tmp/cache"/hostview* 2>/dev/null)
+        fresh=$(grep -cE "^F [0-9]+ ($B|$S)\$" <<<"$plan")
+        view_mounts=${out%%==*}
+        # mountinfo: root (4), place (5), mount options (6)
+        is "both mounts with many children are mounted afresh (the plan has F for each)" "$fresh" 2
+        is "none of their 60 runtime mounts are in the view" \
+                "$rc $(mounts_under "$view_mounts" "$B") $(mounts_under "$view_mounts" "$S")" "0 0 0"
+        is "the file system's root mount: its root, its flags" \
+                "$(awk -v p="$B" '$5 == p { print $4, $6 }' <<<"$view_mounts")" \
+                "$(awk -v p="$B" '$5 == p { print $4, $6 }' /proc/self/mountinfo)"
+        is "the bind mount of a subdirectory: that directory, its own flags" \
+                "$(awk -v p="$S" '$5 == p { print $4, $6 }' <<<"$view_mounts")" "/pod/sub ro,nosuid,nodev,noexec,noatime"
+        is "their files, as the host has them" "$(echo ${out#*==})" "$(echo $(ls "$B" "$S") sub-marker blk-marker)"
+        NSATTACH_DOCKER_ROOT=$B/dock NSATTACH_PODMAN_ROOT=$S run "$NSATTACH" -t "$PID" -n -- sh -c "echo x >$S/written"
+        is "the read-only bind mount is read-only in the view" \
+                "$([ "$rc" -ne 0 ] && echo refused) $(grep -c 'Read-only file system' <<<"$out")" "refused 1"
+        is "and the host's mount table is as it was" "$(mount_table /proc/self/mountinfo)" "$blk_before"
+        if ! command -v strace >/dev/null; then
+                skip "the file system mounted once, not cloned" "no strace"
+        else
+                NSATTACH_DOCKER_ROOT=$B/dock NSATTACH_PODMAN_ROOT=$S strace -f -qq -o "$tmp/strace" \
+                        -e trace=fsconfig,open_tree "$NSATTACH" -t "$PID" -n -- true
+                is "the file system mounted once, neither mount cloned from the host" \
+                        "$(grep -c "fsconfig(.*\"source\", \"$(findmnt -n -o SOURCE "$B")\"" "$tmp/strace") $(grep -cE "open_tree\(AT_FDCWD, \"($B|$S)\"" "$tmp/strace")" \
+                        "1 0"
+        fi
+        umount -R "$S" "$B"
+fi
 
 tap_done
