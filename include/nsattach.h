@@ -166,6 +166,9 @@ struct plan {
         uid_t uid;
         gid_t gid;
         bool force_uid, force_gid;
+        gid_t *groups; /* with force_groups: the supplementary groups (the target's) */
+        size_t ngroups;
+        bool force_groups;
         char **envp;
 };
 
@@ -182,6 +185,7 @@ bool caller_is_privileged(void);
 int map_id(const char *map, uint32_t outside, uint32_t *ret_inside);
 int creds_apply(const struct plan *p);
 int confine_apply(const struct plan *p);
+int seccomp_apply(bool container);
 
 /* env.c */
 int env_build(enum env_mode mode, char **caller_env, const char *target_environ, size_t target_len,

@@ -159,6 +159,54 @@ static int follow_id(const struct plan *p, const char *key, const char *map_file
         return map_id(map, host_id, ret);
 }
 
+/* The target's supplementary groups ("Groups:" of its status, host ids), as
+ * ids of the user namespace the program will be in; one not mapped there is
+ * not the container's to give. */
+static int follow_groups(struct plan *p)
+{
+        _cleanup_free_ char *status = NULL, *map = NULL;
+        int r = read_file_at(p->target.procfd, "status", &status, NULL);
+
+        if (r < 0)
+                return r;
+        if (p->ns[NS_USER].enter && (r = read_file_at(p->target.procfd, "gid_map", &map, NULL)) < 0)
+                return r;
+        const char *line = strstr(status, "\nGroups:");
+        if (!line)
+                return -EIO;
+        line += strlen("\nGroups:");
+        const char *end = strchrnul(line, '\n');
+        size_t cap = 0;
+        for (const char *q = line; q < end; q++)
+                cap += *q == ' ' || *q == '\t';
+        free(p->groups);
+        p->ngroups = 0;
+        if (!(p->groups = calloc(cap + 1, sizeof(gid_t))))
+                return -ENOMEM;
+        for (const char *q = line; q < end;) {
+                q += strspn(q, " \t");
+                size_t n = strcspn(q, " \t\n");
+                if (n == 0)
+                        break;
+                char id[16];
+                uint32_t host_id, gid;
+                if (n >= sizeof(id))
+                        return -EIO;
+                memcpy(id, q, n);
+                id[n] = '\0';
+                if ((r = parse_id(id, &host_id)) < 0)
+                        return -EIO;
+                q += n;
+                gid = host_id;
+                if (map && map_id(map, host_id, &gid) < 0)
+                        continue;
+                if (p->ngroups <= cap)
+                        p->groups[p->ngroups++] = gid;
+        }
+        p->force_groups = true;
+        return 0;
+}
+
 static int open_dir(int dirfd, const char *path, int *ret)
 {
         int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -493,6 +541,8 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 p->uid = uid;
                 p->gid = gid;
                 p->force_uid = p->force_gid = true;
+                if ((r = follow_groups(p)) < 0)
+                        return fail(err, errlen, r, "%s: its groups: %s", o->target, strerror(-r));
         } else if (p->ns[NS_USER].enter && !o->preserve_credentials) {
                 p->force_uid = p->force_gid = true;
                 p->uid = 0;
@@ -554,6 +604,9 @@ void plan_done(struct plan *p)
         mntview_done(&p->mnt);
         hostview_done(&p->host);
         free(p->wd_path);
+        free(p->groups);
+        p->groups = NULL;
+        p->ngroups = 0;
         free(p->target_name);
         p->target_name = NULL;
         p->wd_path = NULL;

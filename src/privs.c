@@ -2,11 +2,15 @@
 /* Identities: uid/gid mapping and the credential change before exec. */
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/ioctl.h>
 #include <cap-ng.h>
 #include <linux/capability.h>
+#include <seccomp.h>
 
 #include "nsattach.h"
 #include "util.h"
@@ -47,11 +51,13 @@ static bool setgroups_denied(int proc_dirfd)
         return strncmp(s, "deny", 4) == 0;
 }
 
-/* Groups, then gid, then uid: once the uid changes, the right to change the rest is gone. */
+/* Groups (the target's when following it, else none), then gid, then uid:
+ * once the uid changes, the right to change the rest is gone. */
 int creds_apply(const struct plan *p)
 {
-        if (p->force_uid || p->force_gid) {
-                if (setgroups(0, NULL) < 0 && !(errno == EPERM && setgroups_denied(p->proc_dirfd)))
+        if (p->force_uid || p->force_gid || p->force_groups) {
+                size_t n = p->force_groups ? p->ngroups : 0;
+                if (setgroups(n, n ? p->groups : NULL) < 0 && !(errno == EPERM && setgroups_denied(p->proc_dirfd)))
                         return -errno;
         }
         if (p->force_gid && setresgid(p->gid, p->gid, p->gid) < 0)
@@ -80,6 +86,11 @@ int confine_apply(const struct plan *p)
 
         if (!c->on)
                 return creds_apply(p);
+
+        /* A session keyring of its own, empty: the caller's keys (kerberos
+         * tickets, ecryptfs, dm-crypt) are not the container's. */
+        if (syscall(__NR_keyctl, 1 /* KEYCTL_JOIN_SESSION_KEYRING */, NULL) < 0 && errno != ENOSYS)
+                return -errno;
 
         for (int cap = 0; cap < 64; cap++) {
                 if (c->cap_bnd & (UINT64_C(1) << cap))
@@ -122,4 +133,68 @@ int confine_apply(const struct plan *p)
                         return -EPERM;
         }
         return 0;
+}
+
+/*
+ * What a process that becomes the container's may not do, whatever the
+ * target's capabilities (SPEC section 6): load code into the kernel, reach
+ * the host's files by handle (the "shocker" escape), mount or remount (the
+ * host's trees in the mnt view are read-only and must stay so), make a user
+ * namespace of its own (where it would hold every capability again), use the
+ * host-wide keyrings, widen a race with userfaultfd, or change the host's
+ * clock.  ptrace, process_vm_* and perf stay: debugging tools need them, and
+ * the target's capabilities decide.
+ */
+static const char *const denied[] = {
+        "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "bpf",
+        "open_by_handle_at", "mount", "umount2", "pivot_root", "move_mount", "open_tree", "fsopen",
+        "fsconfig", "fsmount", "fspick", "mount_setattr", "keyctl", "add_key", "request_key",
+        "userfaultfd", "swapon", "swapoff", "reboot", "acct", "iopl", "ioperm", "quotactl",
+        "lookup_dcookie", "settimeofday", "clock_settime", "clock_adjtime", "vhangup", "uselib",
+        "nfsservctl",
+};
+
+/* The kernel reads an ioctl's command as 32 bits: so must the rule, or setting
+ * the upper half of the argument gets past it. */
+static int deny_ioctl(scmp_filter_ctx ctx, unsigned long cmd)
+{
+        return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+                                SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, (scmp_datum_t)cmd));
+}
+
+int seccomp_apply(bool container)
+{
+        scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+        int r = 0;
+
+        if (!ctx)
+                return -ENOMEM;
+        /* Typing into the terminal we share (TIOCSTI, lxc CVE-2016-10124), or
+         * a console's selection and keyboard (TIOCLINUX). */
+        if ((r = deny_ioctl(ctx, TIOCSTI)) < 0 || (r = deny_ioctl(ctx, TIOCLINUX)) < 0)
+                goto out;
+        if (container) {
+                for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
+                        int nr = seccomp_syscall_resolve_name(denied[i]);
+                        if (nr != __NR_SCMP_ERROR &&
+                            (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), nr, 0)) < 0)
+                                goto out;
+                }
+                /* clone3() passes its flags in memory, out of a filter's sight:
+                 * ENOSYS makes the C library use clone(). */
+                if ((r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0)) < 0 ||
+                    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+                                          SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0 ||
+                    (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+                                          SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0)
+                        goto out;
+        } else if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) {
+                /* a host view keeps setuid programs working: no no_new_privs,
+                 * so loading the filter needs CAP_SYS_ADMIN */
+                goto out;
+        }
+        r = seccomp_load(ctx);
+out:
+        seccomp_release(ctx);
+        return r;
 }

@@ -95,6 +95,14 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_
                         _exit(NSATTACH_EXIT_FAILURE);
         }
 
+        /* Last, as it forbids some of what came before (keyctl, mount). */
+        if (p->confine.on && (r = seccomp_apply(true)) < 0) {
+                child_fail("loading the syscall filter", -r);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+        if (!p->confine.on && (isatty(0) || isatty(1) || isatty(2)))
+                (void)seccomp_apply(false); /* needs CAP_SYS_ADMIN: an unprivileged caller goes without */
+
         environ = p->envp;
         close_from_3();
         int e;

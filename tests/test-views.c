@@ -524,7 +524,97 @@ Test(views, mnt_view_has_the_targets_privileges)
         cr_assert_eq(status_hex(r.out, "CapInh:"), 0);
         cr_assert_eq(status_hex(r.out, "CapAmb:"), 0);
         cr_assert(strstr(r.out, "NoNewPrivs:\t1\n"), "%s", r.out);
+        cr_assert(strstr(r.out, "\nSeccomp:\t2\n"), "a syscall filter: %s", r.out);
         cr_assert(strstr(r.out, "\nGroups:\t \n"), "supplementary groups: %s", r.out);
+}
+
+/* Runs nsattach ARGS with a new pseudo-terminal as its stdin (stdout and stderr
+ * to a pipe): what an interactive caller's program gets. */
+static void attach_on_a_terminal(pid_t pid, const char *const *args, char *out, size_t len)
+{
+        int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), pipefd[2];
+        cr_assert_geq(m, 0);
+        cr_assert_eq(grantpt(m), 0);
+        cr_assert_eq(unlockpt(m), 0);
+        cr_assert_eq(pipe2(pipefd, O_CLOEXEC), 0);
+        char p[16], *argv[24];
+        int n = 0;
+        snprintf(p, sizeof(p), "%d", (int)pid);
+        argv[n++] = (char *)nsattach_path();
+        argv[n++] = "-t";
+        argv[n++] = p;
+        for (; *args && n < 22; args++)
+                argv[n++] = (char *)*args;
+        argv[n] = NULL;
+        pid_t child = fork();
+        if (child == 0) {
+                int s = open(ptsname(m), O_RDWR | O_NOCTTY);
+                if (s < 0 || dup2(s, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(pipefd[1], 2) < 0)
+                        _exit(126);
+                execv(argv[0], argv);
+                _exit(127);
+        }
+        close(pipefd[1]);
+        size_t got = 0;
+        ssize_t k;
+        while (got < len - 1 && (k = read(pipefd[0], out + got, len - 1 - got)) > 0)
+                got += (size_t)k;
+        out[got] = '\0';
+        close(pipefd[0]);
+        int st;
+        cr_assert_eq(waitpid(child, &st, 0), child);
+        close(m);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d: %s", st, out);
+}
+
+/* SECURITY T8 and SPEC 6: the container's syscall filter in the mnt view;
+ * the host's own programs in a host view keep what they need, and only lose
+ * TIOCSTI/TIOCLINUX, where there is a terminal to type into. */
+Test(views, container_view_syscall_filter)
+{
+        struct result r;
+        attach_prog(c.pid, (const char *[]){ "-m", "--", helper_path("sysprobe"), NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "tiocsti EPERM\ntiocsti-high EPERM\ntioclinux EPERM\nunshare-user EPERM\n"
+                                "open_by_handle_at EPERM\nkeyctl EPERM\nclone3 ENOSYS\nmount EPERM\n");
+
+        /* net view, stdin /dev/null: no filter at all */
+        attach_prog(c.pid, (const char *[]){ "-n", "--", helper_path("sysprobe"), NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "tiocsti ENOTTY\ntiocsti-high ENOTTY\ntioclinux ENOTTY\nunshare-user ok\n"
+                                "open_by_handle_at EFAULT\nkeyctl ok\nclone3 EINVAL\nmount ok\n");
+
+        /* on a terminal: the program cannot type into it, in either view */
+        char out[4096];
+        attach_on_a_terminal(c.pid, (const char *[]){ "-n", "--", helper_path("sysprobe"), NULL }, out, sizeof(out));
+        cr_assert_str_eq(out, "tiocsti EPERM\ntiocsti-high EPERM\ntioclinux EPERM\nunshare-user ok\n"
+                              "open_by_handle_at EFAULT\nkeyctl ok\nclone3 EINVAL\nmount ok\n");
+        attach_on_a_terminal(c.pid, (const char *[]){ "-m", "--", helper_path("sysprobe"), NULL }, out, sizeof(out));
+        cr_assert(strncmp(out, "tiocsti EPERM\ntiocsti-high EPERM\ntioclinux EPERM\nunshare-user EPERM\n", 63) == 0,
+                  "%s", out);
+}
+
+/* SPEC 6: the mnt view's program has the target's supplementary groups (as
+ * -S/-G follow do): not ours, not none. */
+Test(views, mnt_view_takes_the_targets_groups)
+{
+        struct minictr g;
+        struct result r;
+        setenv("MINICTR_GROUPS", "4,27,100", 1);
+        minictr_start(&g, NULL);
+        unsetenv("MINICTR_GROUPS");
+        char path[64], theirs[4096] = "";
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)g.pid);
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f);
+        fread(theirs, 1, sizeof(theirs) - 1, f);
+        fclose(f);
+        cr_assert(strstr(theirs, "\nGroups:\t4 27 100 \n"), "the fixture has the groups: %s", theirs);
+
+        attach_prog(g.pid, (const char *[]){ "-m", "--", "cat", "/proc/self/status", NULL }, &r);
+        minictr_stop(&g);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(strstr(r.out, "\nGroups:\t4 27 100 \n"), "%s", r.out);
 }
 
 /* SPEC 6: no path leads from the mnt view to the host's /etc/shadow. */
