@@ -179,6 +179,8 @@ void plan_done(struct plan *p);
 int ns_open_file(const char *path, int want_flag, int *ret_fd, dev_t *ret_dev, ino_t *ret_ino);
 int ns_enter(struct plan *p, enum ns_type *ret_failed);
 int ns_verify(const struct plan *p, bool children_only_too, enum ns_type *ret_failed);
+int ns_verify_some(const struct plan *p, bool in_child, bool only_children, enum ns_type *ret_failed);
+int ns_enter_verified(struct plan *p, const char *target, char *err, size_t errlen);
 bool caller_is_privileged(void);
 
 /* privs.c */
@@ -211,6 +213,7 @@ void mntview_done(struct mntview *mv);
 
 /* spawn.c */
 int spawn_and_wait(struct plan *p, char **argv, int *ret_status);
+int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_status);
 int exit_code_from_status(int status, int *ret_signal);
 _Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd);
 

@@ -35,7 +35,6 @@ int main(int argc, char **argv)
         char err[CLI_ERROR_MAX];
         struct options o;
         struct plan p;
-        enum ns_type failed = _NS_MAX;
         int r;
 
         /* Non-dumpable from the start: nothing in the target may ptrace us or open
@@ -79,28 +78,17 @@ int main(int argc, char **argv)
                 die("marking inherited file descriptors close-on-exec failed");
 
         /* ---- point of no return: everything is open and the target verified ---- */
-        r = ns_enter(&p, &failed);
-        if (r == -ESRCH && failed == _NS_MAX) {
-                snprintf(err, sizeof(err), "%s: exited while attaching", o.target);
-                die(err);
-        }
-        if (r < 0) {
-                snprintf(err, sizeof(err), "entering the %s namespace: %s", ns_table[failed].name,
-                         strerror(-r));
-                die(err);
-        }
-        r = ns_verify(&p, false, &failed);
-        if (r < 0) {
-                snprintf(err, sizeof(err), "%s namespace: not the one asked for after entering (%s)",
-                         ns_table[failed].name, r == -EXDEV ? "it changed under us" : strerror(-r));
-                die(err);
-        }
-
-        if (!p.must_fork)
-                exec_program(&p, prog, -EBADF);
-
         int status, sig;
-        r = spawn_and_wait(&p, prog, &status);
+        if (p.confine.on && p.must_fork) {
+                /* entered by a child, out of the container's sight (spawn_confined) */
+                r = spawn_confined(&p, prog, o.target, &status);
+        } else {
+                if (ns_enter_verified(&p, o.target, err, sizeof(err)) < 0)
+                        die(err);
+                if (!p.must_fork)
+                        exec_program(&p, prog, -EBADF);
+                r = spawn_and_wait(&p, prog, &status);
+        }
         if (r < 0) {
                 snprintf(err, sizeof(err), "running %s: %s", prog[0], strerror(-r));
                 die(err);

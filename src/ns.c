@@ -153,12 +153,22 @@ int ns_enter(struct plan *p, enum ns_type *ret_failed)
 
 int ns_verify(const struct plan *p, bool in_child, enum ns_type *ret_failed)
 {
+        return ns_verify_some(p, in_child, false, ret_failed);
+}
+
+/*
+ * in_child: we are a process forked since entering, which pid and time
+ * namespaces apply to.  only_children: check only those (the others may have
+ * changed since on purpose: the mnt view's private mount namespace).
+ */
+int ns_verify_some(const struct plan *p, bool in_child, bool only_children, enum ns_type *ret_failed)
+{
         for (int i = 0; i < _NS_MAX; i++) {
                 const struct ns_info *n = &ns_table[i];
                 char path[64];
                 struct stat st;
 
-                if (!p->ns[i].enter)
+                if (!p->ns[i].enter || (only_children && !n->children_only))
                         continue;
                 snprintf(path, sizeof(path), "thread-self/ns/%s",
                          n->children_only && !in_child ? n->child_name : n->name);
@@ -172,4 +182,25 @@ int ns_verify(const struct plan *p, bool in_child, enum ns_type *ret_failed)
                 }
         }
         return 0;
+}
+
+/* ns_enter() and ns_verify() with the one-line error text the caller prints. */
+int ns_enter_verified(struct plan *p, const char *target, char *err, size_t errlen)
+{
+        enum ns_type failed;
+        int r = ns_enter(p, &failed);
+
+        if (r == -ESRCH && failed == _NS_MAX) {
+                snprintf(err, errlen, "%s: exited while attaching", target);
+                return r;
+        }
+        if (r < 0) {
+                snprintf(err, errlen, "entering the %s namespace: %s", ns_table[failed].name, strerror(-r));
+                return r;
+        }
+        r = ns_verify(p, false, &failed);
+        if (r < 0)
+                snprintf(err, errlen, "%s namespace: not the one asked for after entering (%s)",
+                         ns_table[failed].name, r == -EXDEV ? "it changed under us" : strerror(-r));
+        return r;
 }

@@ -24,7 +24,8 @@ static void child_fail(const char *what, int err)
         fprintf(stderr, "nsattach: %s: %s\n", what, strerror(err));
 }
 
-_Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_fd)
+/* The view, the root and the working directories: with all our privileges. */
+static void prepare_program(const struct plan *p)
 {
         const char *step = NULL;
         int r;
@@ -66,7 +67,11 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_
                 child_fail(p->wdns, errno);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
+}
 
+/* Its own session, where it becomes the container's. */
+static void leave_session(const struct plan *p)
+{
         /* A process that becomes the container's must not be able to type into
          * the caller's terminal (TIOCSTI; lxc CVE-2016-10124): without a
          * controlling terminal TIOCSTI needs CAP_SYS_ADMIN, which the target's
@@ -77,12 +82,21 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_
                 child_fail("leaving the caller's terminal session", errno);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
+}
 
-        r = confine_apply(p);
+static void take_credentials(const struct plan *p)
+{
+        int r = confine_apply(p);
         if (r < 0) {
                 child_fail(p->confine.on ? "taking the target's privileges" : "changing uid/gid", -r);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
+}
+
+/* From the credential change on: what the program is started with. */
+static _Noreturn void run_program(const struct plan *p, char **argv, int parent_alive_fd)
+{
+        int r;
 
         /* After the credential change, which clears it (prctl(2)); and only now
          * is it safe to check that the parent did not die before it was set:
@@ -115,6 +129,14 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_
 
         child_fail(argv[0], e);
         _exit(e == ENOENT ? NSATTACH_EXIT_NOT_FOUND : NSATTACH_EXIT_CANNOT_EXEC);
+}
+
+_Noreturn void exec_program(const struct plan *p, char **argv, int parent_alive_fd)
+{
+        prepare_program(p);
+        leave_session(p);
+        take_credentials(p);
+        run_program(p, argv, parent_alive_fd);
 }
 
 int exit_code_from_status(int status, int *ret_signal)
@@ -248,6 +270,126 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
         p->target = keep;
 
         r = wait_loop(child, p->confine.on, &set, ret_status);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return r;
+}
+
+/*
+ * A process that becomes the container's (SPEC section 6), where the target
+ * has a pid namespace of its own.  A process forked into that namespace is in
+ * the container's sight from its first instruction: a container holding
+ * CAP_SYS_PTRACE may trace it, whatever its dumpable flag, and it would still
+ * have our privileges until it took the target's.  So the namespaces are
+ * entered, the view built and the target's privileges taken by a first child
+ * that the container cannot see (setns() into a pid namespace moves only the
+ * children to come); only then is the program's process forked, already
+ * confined, and the first child exits.  We are a subreaper, so the program
+ * becomes our child; it waits for our word that it is (its death signal is
+ * set after that, or its first parent's exit would fire it).
+ */
+int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_status)
+{
+        sigset_t set, old;
+        int alive[2], handoff[2];
+        pid_t first, program = -1;
+        int r, st;
+
+        sigemptyset(&set);
+        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
+                sigaddset(&set, forwarded[i]);
+        sigaddset(&set, SIGCHLD);
+        sigaddset(&set, SIGCONT);
+        signal(SIGCHLD, SIG_DFL);
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || sigprocmask(SIG_BLOCK, &set, &old) < 0)
+                return -errno;
+        if (pipe2(alive, O_CLOEXEC) < 0) {
+                r = -errno;
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                return r;
+        }
+        if (pipe2(handoff, O_CLOEXEC) < 0) {
+                r = -errno;
+                safe_close(alive[0]);
+                safe_close(alive[1]);
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                return r;
+        }
+
+        first = fork();
+        if (first < 0) {
+                r = -errno;
+                safe_close(alive[0]);
+                safe_close(alive[1]);
+                safe_close(handoff[0]);
+                safe_close(handoff[1]);
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                return r;
+        }
+        if (first == 0) {
+                char err[512];
+                enum ns_type failed;
+                safe_close(alive[1]);
+                safe_close(handoff[0]);
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                if (ns_enter_verified(p, target, err, sizeof(err)) < 0) {
+                        fprintf(stderr, "nsattach: %s\n", err);
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
+                prepare_program(p);
+                take_credentials(p);
+                pid_t child = fork();
+                if (child < 0) {
+                        child_fail("fork", errno);
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
+                if (child == 0) {
+                        char word;
+                        safe_close(handoff[1]);
+                        /* our parent's exit, then nsattach's word: we are its child now */
+                        if (read(alive[0], &word, 1) != 1)
+                                _exit(NSATTACH_EXIT_FAILURE);
+                        r = ns_verify_some(p, true, true, &failed);
+                        if (r < 0) {
+                                fprintf(stderr, "nsattach: %s namespace: not the target's after entering (%s)\n",
+                                        ns_table[failed].name, strerror(-r));
+                                _exit(NSATTACH_EXIT_FAILURE);
+                        }
+                        leave_session(p);
+                        run_program(p, argv, alive[0]);
+                }
+                _exit(write(handoff[1], &child, sizeof(child)) == sizeof(child) ? 0 : NSATTACH_EXIT_FAILURE);
+        }
+
+        /* The parent only waits: it keeps no handle on the target's world. */
+        safe_close(alive[0]);
+        safe_close(handoff[1]);
+        struct target keep = p->target;
+        p->target = (struct target)TARGET_INIT;
+        plan_done(p);
+        p->target = keep;
+
+        while ((r = (int)waitpid(first, &st, 0)) < 0 && errno == EINTR)
+                ;
+        if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
+            read(handoff[0], &program, sizeof(program)) != sizeof(program) || program <= 0) {
+                /* it said why; its status is ours */
+                safe_close(handoff[0]);
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                if (r < 0)
+                        return -ECHILD;
+                *ret_status = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? NSATTACH_EXIT_FAILURE << 8 : st;
+                return 0;
+        }
+        safe_close(handoff[0]);
+        /* reaped: the program has been handed to us */
+        char word = 1;
+        if (write(alive[1], &word, 1) != 1) {
+                r = -errno;
+                kill(program, SIGKILL);
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                return r;
+        }
+        r = wait_loop(program, true, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }

@@ -6,12 +6,14 @@
  */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -592,6 +594,103 @@ Test(views, container_view_syscall_filter)
         attach_on_a_terminal(c.pid, (const char *[]){ "-m", "--", helper_path("sysprobe"), NULL }, out, sizeof(out));
         cr_assert(strncmp(out, "tiocsti EPERM\ntiocsti-high EPERM\ntioclinux EPERM\nunshare-user EPERM\n", 63) == 0,
                   "%s", out);
+}
+
+static unsigned long long proc_status_hex(pid_t pid, const char *key)
+{
+        char path[64], buf[4096] = "";
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+                return ~0ULL;
+        fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        const char *p = strstr(buf, key);
+        return p ? strtoull(p + strlen(key) + 1, NULL, 16) : ~0ULL;
+}
+
+/*
+ * SECURITY T1 (the window): no process of ours is ever in the container's pid
+ * namespace with more than the target's capabilities, not even for the time
+ * between fork and dropping them -- a container with CAP_SYS_PTRACE could
+ * trace it then.  nsattach runs under ptrace following every fork; each new
+ * process is inspected at its first stop, before it runs: if it is in the
+ * target's pid namespace, its permitted set must be within the target's
+ * bounding set.  At each exec, the fds and privileges the program starts with
+ * (SECURITY T5).
+ */
+Test(views, container_view_born_confined)
+{
+        char tpid[16], want_ns[64];
+        snprintf(tpid, sizeof(tpid), "%d", (int)c.pid);
+        cr_assert_eq(ns_link(c.pid, "pid", want_ns, sizeof(want_ns)), 0);
+        unsigned long long bnd = proc_status_hex(c.pid, "CapBnd:");
+
+        pid_t tracee = fork();
+        if (tracee == 0) {
+                int null = open("/dev/null", O_WRONLY);
+                dup2(null, 1);
+                ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+                raise(SIGSTOP);
+                execl(nsattach_path(), "nsattach", "-t", tpid, "-m", "--", helper_path("fdlist"), (char *)NULL);
+                _exit(127);
+        }
+        int st;
+        cr_assert_eq(waitpid(tracee, &st, 0), tracee);
+        cr_assert(WIFSTOPPED(st));
+        ptrace(PTRACE_SETOPTIONS, tracee, 0,
+               PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+                       PTRACE_O_EXITKILL);
+        ptrace(PTRACE_CONT, tracee, 0, 0);
+
+        int inside = 0, execs = 0, bad = 0;
+        char why[1024] = "";
+        for (;;) {
+                pid_t w = waitpid(-1, &st, __WALL);
+                cr_assert_gt(w, 0, "waitpid: %s", strerror(errno));
+                if (WIFEXITED(st) || WIFSIGNALED(st)) {
+                        if (w != tracee)
+                                continue;
+                        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "nsattach: status %d", st);
+                        break; /* it waited for the program */
+                }
+                int sig = WSTOPSIG(st), event = st >> 16;
+                if (event == PTRACE_EVENT_EXEC && w != tracee) {
+                        char fds[256], cmd[64];
+                        snprintf(cmd, sizeof(cmd), "ls /proc/%d/fd | sort -n | tr '\\n' ' '", (int)w);
+                        host_output(cmd, fds, sizeof(fds));
+                        if (strcmp(fds, "0 1 2 ") != 0 || proc_status_hex(w, "CapInh:") != 0 ||
+                            proc_status_hex(w, "CapAmb:") != 0 || proc_status_hex(w, "NoNewPrivs:") != 1 ||
+                            proc_status_hex(w, "Seccomp:") != 2)
+                                snprintf(why + strlen(why), sizeof(why) - strlen(why),
+                                         "exec in %d: fds %s, inh %llx amb %llx nnp %llx seccomp %llx; ", (int)w, fds,
+                                         proc_status_hex(w, "CapInh:"), proc_status_hex(w, "CapAmb:"),
+                                         proc_status_hex(w, "NoNewPrivs:"), proc_status_hex(w, "Seccomp:"));
+                        execs++;
+                }
+                if (event == 0 && sig == SIGSTOP && w != tracee) {
+                        /* a new process's first stop: nothing of it has run yet */
+                        char ns[64];
+                        if (ns_link(w, "pid", ns, sizeof(ns)) == 0 && !strcmp(ns, want_ns)) {
+                                inside++;
+                                unsigned long long prm = proc_status_hex(w, "CapPrm:");
+                                if (prm & ~bnd) {
+                                        bad++;
+                                        snprintf(why + strlen(why), sizeof(why) - strlen(why),
+                                                 "born in the container with CapPrm %llx (target's bounding set %llx); ",
+                                                 prm, bnd);
+                                }
+                        }
+                        sig = 0;
+                }
+                if (event != 0 || sig == SIGTRAP)
+                        sig = 0;
+                ptrace(PTRACE_CONT, w, 0, sig);
+        }
+        cr_assert_gt(inside, 0, "no process of ours appeared in the container's pid namespace");
+        cr_assert_gt(execs, 0, "the program never ran");
+        cr_assert_eq(bad, 0, "%s", why);
+        cr_assert_str_empty(why);
 }
 
 /* SPEC 6: the mnt view's program has the target's supplementary groups (as
