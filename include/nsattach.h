@@ -166,6 +166,7 @@ struct plan {
         uid_t uid;
         gid_t gid;
         bool force_uid, force_gid;
+        int pty_master, pty_slave; /* an interactive session's own terminal (SPEC 6) */
         gid_t *groups; /* with force_groups: the supplementary groups (the target's) */
         size_t ngroups;
         bool force_groups;
@@ -214,6 +215,7 @@ void mntview_done(struct mntview *mv);
 /* spawn.c */
 int spawn_and_wait(struct plan *p, char **argv, int *ret_status);
 int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_status);
+int pty_open(int *ret_master, int *ret_slave);
 int exit_code_from_status(int status, int *ret_signal);
 _Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd);
 

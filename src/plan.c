@@ -446,7 +446,7 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
         int r;
 
         *p = (struct plan){ .target = TARGET_INIT, .proc_dirfd = -EBADF, .root_fd = -EBADF,
-                            .wd_fd = -EBADF };
+                            .wd_fd = -EBADF, .pty_master = -EBADF, .pty_slave = -EBADF };
         p->mnt.prog_fd = -EBADF;
         for (int i = 0; i < MNTVIEW_HOST_MAX; i++)
                 p->mnt.host[i].fd = -EBADF;
@@ -588,6 +588,16 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
         if (r < 0)
                 return fail(err, errlen, r, "environment: %s", strerror(-r));
 
+        /* An interactive session (stdin and stdout a terminal) gets a terminal
+         * of its own, from the host's /dev/ptmx while we are still on the host,
+         * relayed by the waiting parent: the program never holds the caller's,
+         * which it could type into or take over.  A pipe stays a pipe. */
+        if (!o->no_fork && isatty(0) && isatty(1)) {
+                if ((r = pty_open(&p->pty_master, &p->pty_slave)) < 0)
+                        return fail(err, errlen, r, "a terminal for the program: %s", strerror(-r));
+                p->must_fork = true;
+        }
+
         /* Everything of the target is open: is it still the process we resolved?
          * If it died and its number was reused, the files above may belong to the
          * newcomer; the pidfd and the start time tell. */
@@ -616,6 +626,8 @@ void plan_done(struct plan *p)
         p->proc_dirfd = safe_close(p->proc_dirfd);
         p->root_fd = safe_close(p->root_fd);
         p->wd_fd = safe_close(p->wd_fd);
+        p->pty_master = safe_close(p->pty_master);
+        p->pty_slave = safe_close(p->pty_slave);
         strv_free(p->envp);
         p->envp = NULL;
         for (int i = 0; i < VIEW_ETC_MAX; i++) {

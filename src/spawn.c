@@ -5,8 +5,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "hostexec.h"
@@ -93,6 +97,50 @@ static void take_credentials(const struct plan *p)
         }
 }
 
+int pty_open(int *ret_master, int *ret_slave)
+{
+        int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (m < 0)
+                return -errno;
+        if (grantpt(m) < 0 || unlockpt(m) < 0) {
+                int r = -errno;
+                close(m);
+                return r;
+        }
+        /* the peer through the master, not a path: nothing to resolve */
+        int s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (s < 0) {
+                const char *name = ptsname(m);
+                s = name ? open(name, O_RDWR | O_NOCTTY | O_CLOEXEC) : -1;
+        }
+        if (s < 0) {
+                int r = -errno;
+                close(m);
+                return r;
+        }
+        /* the caller's size from the start, so the program's first output fits */
+        struct winsize ws;
+        if (ioctl(0, TIOCGWINSZ, &ws) == 0 || ioctl(1, TIOCGWINSZ, &ws) == 0)
+                (void)ioctl(m, TIOCSWINSZ, &ws);
+        *ret_master = m;
+        *ret_slave = s;
+        return 0;
+}
+
+/* The program's own terminal as its controlling one, on each standard stream
+ * that was a terminal. */
+static void pty_attach(const struct plan *p)
+{
+        if (p->pty_slave < 0)
+                return;
+        bool err_too = isatty(2);
+        if ((!p->confine.on && setsid() < 0) || ioctl(p->pty_slave, TIOCSCTTY, 0) < 0 || dup2(p->pty_slave, 0) < 0 ||
+            dup2(p->pty_slave, 1) < 0 || (err_too && dup2(p->pty_slave, 2) < 0)) {
+                child_fail("its terminal", errno);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+}
+
 /* From the credential change on: what the program is started with. */
 static _Noreturn void run_program(const struct plan *p, char **argv, int parent_alive_fd)
 {
@@ -108,6 +156,8 @@ static _Noreturn void run_program(const struct plan *p, char **argv, int parent_
                     (poll(&pfd, 1, 0) > 0 && (pfd.revents & (POLLHUP | POLLIN))))
                         _exit(NSATTACH_EXIT_FAILURE);
         }
+
+        pty_attach(p);
 
         /* Last, as it forbids some of what came before (keyctl, mount). */
         if (p->confine.on && (r = seccomp_apply(true)) < 0) {
@@ -216,6 +266,156 @@ static int wait_loop(pid_t child, bool own_session, const sigset_t *set, int *re
         }
 }
 
+/* The caller's terminal while the program has its own: raw, so that every key
+ * (^C, ^Z included) reaches the program's terminal, which acts on it. */
+struct relay {
+        struct termios saved;
+        bool raw;
+        char in[4096]; /* the caller's keys on their way to the program */
+        size_t in_len, in_off;
+};
+
+static void term_raw(struct relay *rl)
+{
+        struct termios t;
+        /* in the background, changing it would stop us (SIGTTOU) */
+        if (!in_foreground() || tcgetattr(0, &rl->saved) < 0)
+                return;
+        t = rl->saved;
+        cfmakeraw(&t);
+        rl->raw = tcsetattr(0, TCSADRAIN, &t) == 0;
+}
+
+static void term_restore(struct relay *rl)
+{
+        if (rl->raw)
+                (void)tcsetattr(0, TCSADRAIN, &rl->saved);
+        rl->raw = false;
+}
+
+/* What the program wrote, to our stdout.  false: its terminal is closed. */
+static bool pump_out(int master)
+{
+        char buf[8192];
+        for (;;) {
+                ssize_t k = read(master, buf, sizeof(buf));
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0 && errno == EAGAIN)
+                        return true;
+                if (k <= 0)
+                        return false; /* EIO: no one has the other end open any more */
+                for (ssize_t off = 0; off < k;) {
+                        ssize_t w = write(1, buf + off, (size_t)(k - off));
+                        if (w < 0 && errno == EINTR)
+                                continue;
+                        if (w <= 0)
+                                return true; /* our stdout is gone: the output is lost, not the program */
+                        off += w;
+                }
+        }
+}
+
+/*
+ * wait_loop() for an interactive session: the same signals and job control,
+ * and the keys and output in between.  SIGWINCH is not forwarded: the new size
+ * goes to the program's terminal, whose kernel side signals the program.
+ */
+static int relay_loop(pid_t child, int master, const sigset_t *set, int *ret_status)
+{
+        struct relay rl = { .raw = false };
+        bool stdin_open = true, master_open = true;
+        int sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK), r = 0;
+
+        if (sfd < 0 || fcntl(master, F_SETFL, O_NONBLOCK) < 0) {
+                r = -errno;
+                safe_close(sfd);
+                return r;
+        }
+        term_raw(&rl);
+        for (;;) {
+                struct pollfd pf[3] = {
+                        { .fd = sfd, .events = POLLIN },
+                        { .fd = stdin_open && rl.in_len == 0 ? 0 : -1, .events = POLLIN },
+                        { .fd = master_open ? master : -1, .events = POLLIN | (rl.in_len ? POLLOUT : 0) },
+                };
+                if (poll(pf, 3, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = -errno;
+                        break;
+                }
+                if (pf[2].revents & (POLLIN | POLLHUP | POLLERR))
+                        master_open = pump_out(master);
+                if (master_open && (pf[2].revents & POLLOUT)) {
+                        ssize_t w = write(master, rl.in + rl.in_off, rl.in_len - rl.in_off);
+                        if (w > 0 && (rl.in_off += (size_t)w) == rl.in_len)
+                                rl.in_len = rl.in_off = 0;
+                }
+                if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+                        ssize_t k = read(0, rl.in, sizeof(rl.in));
+                        if (k > 0)
+                                rl.in_len = (size_t)k;
+                        else if (k == 0 || errno != EINTR)
+                                stdin_open = false;
+                }
+                if (!(pf[0].revents & POLLIN))
+                        continue;
+                struct signalfd_siginfo si;
+                while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+                        int sig = (int)si.ssi_signo;
+                        if (sig == SIGWINCH) {
+                                struct winsize ws;
+                                if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+                                        (void)ioctl(master, TIOCSWINSZ, &ws);
+                                continue;
+                        }
+                        if (sig == SIGCONT) {
+                                kill(child, SIGCONT);
+                                continue;
+                        }
+                        if (sig != SIGCHLD) {
+                                kill(child, sig);
+                                continue;
+                        }
+                        for (;;) {
+                                int st;
+                                pid_t w = waitpid(child, &st, WNOHANG | WUNTRACED);
+                                if (w == 0 || (w < 0 && errno != EINTR))
+                                        break;
+                                if (w < 0)
+                                        continue;
+                                if (!WIFSTOPPED(st)) {
+                                        if (master_open)
+                                                pump_out(master); /* its last words */
+                                        *ret_status = st;
+                                        goto done;
+                                }
+                                /* ^Z reached the program through its terminal: the
+                                 * caller's shell sees the job stop, with its
+                                 * terminal as it was, and gets it back raw */
+                                if (!in_foreground())
+                                        continue;
+                                term_restore(&rl);
+                                raise(SIGSTOP);
+                                term_raw(&rl);
+                                kill(child, SIGCONT);
+                        }
+                }
+        }
+done:
+        term_restore(&rl);
+        safe_close(sfd);
+        return r;
+}
+
+static int supervise(pid_t child, int master, bool own_session, const sigset_t *set, int *ret_status)
+{
+        int r = master >= 0 ? relay_loop(child, master, set, ret_status) : wait_loop(child, own_session, set, ret_status);
+        safe_close(master);
+        return r;
+}
+
 int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
 {
         sigset_t set, old;
@@ -265,11 +465,13 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
         /* The parent only waits: it keeps no handle on the target's world. */
         safe_close(alive[0]); /* alive[1] stays open for as long as we live */
         struct target keep = p->target;
+        int master = TAKE_FD(p->pty_master);
+        bool own_session = p->confine.on;
         p->target = (struct target)TARGET_INIT;
         plan_done(p);
         p->target = keep;
 
-        r = wait_loop(child, p->confine.on, &set, ret_status);
+        r = supervise(child, master, own_session, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }
@@ -364,6 +566,7 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         safe_close(alive[0]);
         safe_close(handoff[1]);
         struct target keep = p->target;
+        int master = TAKE_FD(p->pty_master);
         p->target = (struct target)TARGET_INIT;
         plan_done(p);
         p->target = keep;
@@ -374,6 +577,7 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
             read(handoff[0], &program, sizeof(program)) != sizeof(program) || program <= 0) {
                 /* it said why; its status is ours */
                 safe_close(handoff[0]);
+                safe_close(master);
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 if (r < 0)
                         return -ECHILD;
@@ -386,10 +590,11 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         if (write(alive[1], &word, 1) != 1) {
                 r = -errno;
                 kill(program, SIGKILL);
+                safe_close(master);
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 return r;
         }
-        r = wait_loop(program, true, &set, ret_status);
+        r = supervise(program, master, true, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }

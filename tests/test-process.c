@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -324,6 +325,118 @@ Test(signals, program_dies_with_nsattach)
         for (int i = 0; i < 100 && kill(child, 0) == 0; i++)
                 usleep(20000);
         cr_assert_neq(kill(child, 0), 0, "program %d outlived nsattach", (int)child);
+}
+
+/* Reads the terminal's output into buf (appending) until want shows up, the
+ * other side is gone, or 5 s pass.  true if want was seen. */
+static bool read_until(int master, char *buf, size_t len, const char *want)
+{
+        size_t got = strlen(buf);
+        for (int i = 0; i < 250 && !strstr(buf, want); i++) {
+                struct pollfd pfd = { .fd = master, .events = POLLIN };
+                if (poll(&pfd, 1, 20) <= 0)
+                        continue;
+                ssize_t k = read(master, buf + got, len - 1 - got);
+                if (k <= 0)
+                        break;
+                got += (size_t)k;
+                buf[got] = '\0';
+        }
+        return strstr(buf, want) != NULL;
+}
+
+/* A terminal of the test's, made the controlling terminal of a new session
+ * that runs nsattach with it as stdin (unless in_fd >= 0), stdout and stderr. */
+static pid_t start_on_terminal(int *ret_master, int in_fd, char *const argv[])
+{
+        int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        cr_assert_geq(m, 0);
+        cr_assert_eq(grantpt(m), 0);
+        cr_assert_eq(unlockpt(m), 0);
+        struct winsize ws = { .ws_row = 33, .ws_col = 101 };
+        cr_assert_eq(ioctl(m, TIOCSWINSZ, &ws), 0);
+        const char *slave = ptsname(m);
+        cr_assert_not_null(slave);
+        pid_t p = fork();
+        if (p == 0) {
+                setsid();
+                int s = open(slave, O_RDWR);
+                ioctl(s, TIOCSCTTY, 0);
+                dup2(in_fd >= 0 ? in_fd : s, 0);
+                dup2(s, 1);
+                dup2(s, 2);
+                execv(argv[0], argv);
+                _exit(98);
+        }
+        *ret_master = m;
+        return p;
+}
+
+TestSuite(terminal, .init = setup, .fini = teardown);
+
+/* SPEC 6: an interactive session gets a terminal of its own, relayed: keys in,
+ * output out, the window size at the start and when it changes; the caller's
+ * terminal as it was afterwards. */
+Test(terminal, an_interactive_session_gets_its_own_terminal)
+{
+        char pid[16], buf[4096] = "", mine[64];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        char *argv[] = { (char *)nsattach_path(), "-t", pid, "-n", "--", "/bin/sh", "-c",
+                         "echo tty=$(readlink /proc/self/fd/0); echo size=$(stty size); read x; echo got:$x; "
+                         "echo size=$(stty size)",
+                         NULL };
+        int m;
+        pid_t p = start_on_terminal(&m, -1, argv);
+        snprintf(mine, sizeof(mine), "tty=%s\r\n", ptsname(m));
+        int s = open(ptsname(m), O_RDWR | O_NOCTTY | O_CLOEXEC);
+        cr_assert_geq(s, 0);
+        struct termios before, after;
+
+        cr_assert(read_until(m, buf, sizeof(buf), "size=33 101"), "%s", buf);
+        cr_assert(strstr(buf, "tty=/dev/pts/"), "%s", buf);
+        cr_assert_null(strstr(buf, mine), "the program has the caller's terminal: %s", buf);
+        /* raw while the program runs: the caller's line discipline passes keys on */
+        cr_assert_eq(tcgetattr(s, &after), 0);
+        cr_assert_eq(after.c_lflag & (ICANON | ECHO | ISIG), 0, "not raw: lflag %o", after.c_lflag);
+
+        struct winsize ws = { .ws_row = 40, .ws_col = 120 };
+        cr_assert_eq(ioctl(m, TIOCSWINSZ, &ws), 0); /* the kernel signals nsattach, the foreground */
+        usleep(100000);
+        cr_assert_eq(write(m, "abc\r", 4), 4);
+        cr_assert(read_until(m, buf, sizeof(buf), "size=40 120"), "%s", buf);
+        cr_assert(strstr(buf, "got:abc"), "%s", buf);
+
+        int st;
+        cr_assert_eq(waitpid(p, &st, 0), p);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x: %s", st, buf);
+        cr_assert_eq(tcgetattr(s, &before), 0);
+        cr_assert_neq(before.c_lflag & ICANON, 0, "the caller's terminal was left raw");
+        cr_assert_neq(before.c_lflag & ECHO, 0, "the caller's terminal was left without echo");
+        close(s);
+        close(m);
+}
+
+/* SPEC 6: stdin a pipe: no terminal of its own, the streams are what they were. */
+Test(terminal, a_pipe_stays_a_pipe)
+{
+        char pid[16], buf[4096] = "", want[80];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        char *argv[] = { (char *)nsattach_path(), "-t", pid, "-n", "--", "/bin/sh", "-c",
+                         "echo in=$(readlink /proc/$$/fd/0) out=$(readlink /proc/$$/fd/1); cat", NULL };
+        int in[2], m;
+        cr_assert_eq(pipe2(in, O_CLOEXEC), 0);
+        pid_t p = start_on_terminal(&m, in[0], argv);
+        close(in[0]);
+        cr_assert_eq(write(in[1], "piped-line\n", 11), 11);
+        close(in[1]);
+        snprintf(want, sizeof(want), "out=%s", ptsname(m));
+        cr_assert(read_until(m, buf, sizeof(buf), "piped-line"), "%s", buf);
+        cr_assert(strstr(buf, "in=pipe:["), "%s", buf);
+        cr_assert(strstr(buf, want), "stdout is not the caller's terminal: %s", buf);
+        int st;
+        cr_assert_eq(waitpid(p, &st, 0), p);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x", st);
+        close(m);
 }
 
 /* runc CVE-2024-21626: a leaked fd must not reach the program. */

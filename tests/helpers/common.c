@@ -192,7 +192,8 @@ static void target_body(int flags, long uid, int ready_fd, int go_fd)
                 mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
         bool container_caps = uid < 0 && !(flags & CLONE_NEWUSER);
         if (flags & (CLONE_NEWPID | CLONE_NEWTIME)) {
-                if (unshare(flags & (CLONE_NEWPID | CLONE_NEWTIME)) < 0)
+                int dropped[2];
+                if (unshare(flags & (CLONE_NEWPID | CLONE_NEWTIME)) < 0 || pipe2(dropped, O_CLOEXEC) < 0)
                         _exit(7);
                 pid_t child = fork();
                 if (child < 0)
@@ -201,9 +202,16 @@ static void target_body(int flags, long uid, int ready_fd, int go_fd)
                         prctl(PR_SET_PDEATHSIG, SIGKILL);
                         if (container_caps)
                                 drop_to_container_caps();
+                        if (write(dropped[1], "d", 1) != 1)
+                                _exit(13);
                         for (;;)
                                 pause();
                 }
+                /* ready once it has the capabilities it keeps: a test attaching
+                 * earlier would see the full set (and no pid view) */
+                close(dropped[1]);
+                if (read(dropped[0], &c, 1) != 1)
+                        _exit(14);
                 dprintf(ready_fd, "p%d\n", (int)child);
                 waitpid(child, NULL, 0);
                 _exit(0);
