@@ -138,6 +138,14 @@ struct hostview {
         int self_mnt, self_root; /* to go back should assembling fail midway */
 };
 
+/* The target's cgroup.procs, one per hierarchy, opened on the host (cgroup.c). */
+#define CGJOIN_MAX 16
+struct cgjoin {
+        int n;
+        int fd[CGJOIN_MAX];
+        bool skipped_frozen; /* a paused target: its frozen cgroup is left out */
+};
+
 /* The privileges of a process that becomes the container's (SPEC section 6). */
 struct confine {
         bool on;
@@ -161,6 +169,7 @@ struct plan {
         struct mntview mnt;
         struct hostview host; /* pid and net views */
         struct confine confine;
+        struct cgjoin cgroups; /* with confine.on: the target's, for the program */
         int fail_code; /* exit status when plan_build() fails: 0 means 125 */
         char *wd_path; /* the mnt view's -w: the target's working directory, as a path */
         uid_t uid;
@@ -206,6 +215,12 @@ int hostview_open(struct hostview *hv, const struct target *t, const char *const
                   bool net_view);
 int hostview_enter(const struct hostview *hv, const struct target *t, const char **ret_step);
 void hostview_done(struct hostview *hv);
+
+/* cgroup.c */
+void cgroup_init(struct cgjoin *cj);
+int cgroup_open_target(struct cgjoin *cj, int proc_dirfd, int target_procfd, char *err, size_t errlen);
+int cgroup_join(const struct cgjoin *cj);
+void cgroup_done(struct cgjoin *cj);
 
 /* mntview.c */
 int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen);

@@ -83,6 +83,11 @@ int main(int argc, char **argv)
                 /* entered by a child, out of the container's sight (spawn_confined) */
                 r = spawn_confined(&p, prog, o.target, &status);
         } else {
+                /* a container view without a pid namespace of its own: we become the program */
+                if (p.confine.on && (r = cgroup_join(&p.cgroups)) < 0) {
+                        snprintf(err, sizeof(err), "joining the target's cgroup: %s", strerror(-r));
+                        die(err);
+                }
                 if (ns_enter_verified(&p, o.target, err, sizeof(err)) < 0)
                         die(err);
                 if (!p.must_fork)

@@ -334,6 +334,17 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
         if (!p->ns[NS_USER].enter && target_shares_ns(p, "user") <= 0)
                 p->confine.cap_prm = p->confine.cap_eff = p->confine.cap_bnd = 0;
 
+        /* Its cgroups are the program's, but a paused one's frozen cgroup,
+         * where the program would freeze before it ran. */
+        {
+                char why[256];
+                if ((r = cgroup_open_target(&p->cgroups, p->proc_dirfd, p->target.procfd, why, sizeof(why))) < 0)
+                        return fail(err, errlen, r, "%s: %s", o->target, why);
+                if (p->cgroups.skipped_frozen)
+                        fprintf(stderr, "nsattach: %s is paused: the program stays out of its frozen cgroup\n",
+                                o->target);
+        }
+
         if (o->wd_set && o->wd)
                 return fail(err, errlen, -EINVAL,
                             "--wd=%s: a host directory cannot be the working directory in the "
@@ -453,6 +464,7 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
         for (int i = 0; i < _NS_MAX; i++)
                 p->ns[i].fd = -EBADF;
         hostview_init(&p->host);
+        cgroup_init(&p->cgroups);
 
         p->proc_dirfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (p->proc_dirfd < 0)
@@ -613,6 +625,7 @@ void plan_done(struct plan *p)
 {
         mntview_done(&p->mnt);
         hostview_done(&p->host);
+        cgroup_done(&p->cgroups);
         free(p->wd_path);
         free(p->groups);
         p->groups = NULL;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -476,6 +477,47 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
         return r;
 }
 
+/* The caller's environment strings, as the kernel shows them in
+ * /proc/PID/environ, zeroed: the program has its own copy (plan's envp). */
+static void scrub_environ(void)
+{
+        for (char **e = environ; e && *e; e++)
+                explicit_bzero(*e, strlen(*e));
+}
+
+/* Closes every fd from 3 on but those in keep (negative ones ignored). */
+static int close_all_but(const int *keep, size_t n)
+{
+        int k[8];
+        size_t m = 0;
+        for (size_t i = 0; i < n && m < ELEMENTSOF(k); i++)
+                if (keep[i] > 2)
+                        k[m++] = keep[i];
+        for (size_t i = 1; i < m; i++) /* ascending */
+                for (size_t j = i; j > 0 && k[j - 1] > k[j]; j--) {
+                        int t = k[j];
+                        k[j] = k[j - 1];
+                        k[j - 1] = t;
+                }
+        unsigned from = 3;
+        for (size_t i = 0; i <= m; i++) {
+                unsigned to = i < m ? (unsigned)k[i] : ~0U;
+                if (to > from && sys_close_range(from, to == ~0U ? ~0U : to - 1, 0) < 0) {
+                        if (errno != ENOSYS)
+                                return -1;
+                        /* before Linux 5.9: one by one, as close_from_3() does */
+                        struct rlimit rl;
+                        unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536
+                                               ? (unsigned)rl.rlim_cur : 65536;
+                        for (unsigned fd = from; fd < to && fd < max; fd++)
+                                close((int)fd);
+                }
+                if (i < m)
+                        from = (unsigned)k[i] + 1;
+        }
+        return 0;
+}
+
 /*
  * A process that becomes the container's (SPEC section 6), where the target
  * has a pid namespace of its own.  A process forked into that namespace is in
@@ -489,11 +531,26 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
  * becomes our child; it waits for our word that it is (its death signal is
  * set after that, or its first parent's exit would fire it).
  */
+/* Our one child, as the kernel lists it: the program, once its first parent
+ * is gone (nothing the program's process holds could forge it). */
+static pid_t only_child(void)
+{
+        _cleanup_free_ char *list = NULL;
+        char *end;
+        if (read_file_at(AT_FDCWD, "/proc/thread-self/children", &list, NULL) < 0)
+                return -1;
+        errno = 0;
+        long pid = strtol(list, &end, 10);
+        if (errno || pid <= 0 || pid > INT32_MAX || *end != ' ' || end[1] != '\0')
+                return -1; /* none, or more than one */
+        return (pid_t)pid;
+}
+
 int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_status)
 {
         sigset_t set, old;
-        int alive[2], handoff[2];
-        pid_t first, program = -1;
+        int alive[2];
+        pid_t first, program;
         int r, st;
 
         sigemptyset(&set);
@@ -509,36 +566,41 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 return r;
         }
-        if (pipe2(handoff, O_CLOEXEC) < 0) {
-                r = -errno;
-                safe_close(alive[0]);
-                safe_close(alive[1]);
-                sigprocmask(SIG_SETMASK, &old, NULL);
-                return r;
-        }
 
         first = fork();
         if (first < 0) {
                 r = -errno;
                 safe_close(alive[0]);
                 safe_close(alive[1]);
-                safe_close(handoff[0]);
-                safe_close(handoff[1]);
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 return r;
         }
         if (first == 0) {
                 char err[512];
-                enum ns_type failed;
                 safe_close(alive[1]);
-                safe_close(handoff[0]);
                 sigprocmask(SIG_SETMASK, &old, NULL);
+                /* into the target's cgroups first: from its cgroup namespace ours
+                 * may be out of sight */
+                if ((r = cgroup_join(&p->cgroups)) < 0) {
+                        child_fail("joining the target's cgroup", -r);
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
                 if (ns_enter_verified(p, target, err, sizeof(err)) < 0) {
                         fprintf(stderr, "nsattach: %s\n", err);
                         _exit(NSATTACH_EXIT_FAILURE);
                 }
                 prepare_program(p);
                 take_credentials(p);
+                /* What the program's process is born with is in the container's
+                 * reach until its exec (a CAP_SYS_PTRACE holder may read its
+                 * memory, fds and environ): nothing of the host's but the
+                 * streams, our pipe and its terminal. */
+                scrub_environ();
+                int keep[] = { alive[0], p->pty_slave };
+                if (close_all_but(keep, ELEMENTSOF(keep)) < 0) {
+                        child_fail("closing the host's file descriptors", errno);
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
                 pid_t child = fork();
                 if (child < 0) {
                         child_fail("fork", errno);
@@ -546,25 +608,18 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 }
                 if (child == 0) {
                         char word;
-                        safe_close(handoff[1]);
-                        /* our parent's exit, then nsattach's word: we are its child now */
+                        /* our parent's exit, then nsattach's word: we are its child now
+                         * (born in the namespaces our parent checked it gives) */
                         if (read(alive[0], &word, 1) != 1)
                                 _exit(NSATTACH_EXIT_FAILURE);
-                        r = ns_verify_some(p, true, true, &failed);
-                        if (r < 0) {
-                                fprintf(stderr, "nsattach: %s namespace: not the target's after entering (%s)\n",
-                                        ns_table[failed].name, strerror(-r));
-                                _exit(NSATTACH_EXIT_FAILURE);
-                        }
                         leave_session(p);
                         run_program(p, argv, alive[0]);
                 }
-                _exit(write(handoff[1], &child, sizeof(child)) == sizeof(child) ? 0 : NSATTACH_EXIT_FAILURE);
+                _exit(0);
         }
 
         /* The parent only waits: it keeps no handle on the target's world. */
         safe_close(alive[0]);
-        safe_close(handoff[1]);
         struct target keep = p->target;
         int master = TAKE_FD(p->pty_master);
         p->target = (struct target)TARGET_INIT;
@@ -573,10 +628,8 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
 
         while ((r = (int)waitpid(first, &st, 0)) < 0 && errno == EINTR)
                 ;
-        if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
-            read(handoff[0], &program, sizeof(program)) != sizeof(program) || program <= 0) {
+        if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || (program = only_child()) <= 0) {
                 /* it said why; its status is ours */
-                safe_close(handoff[0]);
                 safe_close(master);
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 if (r < 0)
@@ -584,7 +637,6 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 *ret_status = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? NSATTACH_EXIT_FAILURE << 8 : st;
                 return 0;
         }
-        safe_close(handoff[0]);
         /* reaped: the program has been handed to us */
         char word = 1;
         if (write(alive[1], &word, 1) != 1) {

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
@@ -680,6 +681,33 @@ Test(views, container_view_born_confined)
                                                  "born in the container with CapPrm %llx (target's bounding set %llx); ",
                                                  prm, bnd);
                                 }
+                                /* nothing of the host in its fds or its environment (the
+                                 * test runner's mark is in ours) */
+                                char cmd[160], fds[1024], env[8192] = "", p2[64];
+                                snprintf(cmd, sizeof(cmd),
+                                         "for f in /proc/%d/fd/*; do case ${f##*/} in [012]) ;; *) readlink $f;; esac; done"
+                                         " | grep -v '^pipe:' ; true", (int)w);
+                                FILE *pf = popen(cmd, "r");
+                                size_t fl = pf ? fread(fds, 1, sizeof(fds) - 1, pf) : 0;
+                                fds[fl] = '\0';
+                                if (pf)
+                                        pclose(pf);
+                                snprintf(p2, sizeof(p2), "/proc/%d/environ", (int)w);
+                                int ef = open(p2, O_RDONLY);
+                                ssize_t el = ef >= 0 ? read(ef, env, sizeof(env) - 1) : -1;
+                                if (ef >= 0)
+                                        close(ef);
+                                for (ssize_t i = 0; i < el; i++)
+                                        if (!env[i])
+                                                env[i] = ' ';
+                                if (el > 0)
+                                        env[el] = '\0';
+                                if (fds[0] || strstr(env, "NSATTACH_TEST_MARK")) {
+                                        bad++;
+                                        snprintf(why + strlen(why), sizeof(why) - strlen(why),
+                                                 "born in the container holding [%s] and environ [%.80s]; ", fds,
+                                                 strstr(env, "NSATTACH_TEST_MARK") ? "NSATTACH_TEST_MARK..." : "");
+                                }
                         }
                         sig = 0;
                 }
@@ -691,6 +719,153 @@ Test(views, container_view_born_confined)
         cr_assert_gt(execs, 0, "the program never ran");
         cr_assert_eq(bad, 0, "%s", why);
         cr_assert_str_empty(why);
+}
+
+/* The mount point of a cgroup hierarchy ("cgroup2", or a v1 controller), or "". */
+static void cgroup_mount(const char *which, char *buf, size_t len)
+{
+        char cmd[160];
+        if (!strcmp(which, "cgroup2"))
+                snprintf(cmd, sizeof(cmd), "findmnt -n -o TARGET -t cgroup2 | head -n1");
+        else
+                snprintf(cmd, sizeof(cmd), "findmnt -n -o TARGET,OPTIONS -t cgroup | awk '$2 ~ /(^|,)%s(,|$)/ { print $1; exit }'",
+                         which);
+        FILE *f = popen(cmd, "r");
+        cr_assert_not_null(f);
+        buf[0] = '\0';
+        if (fgets(buf, (int)len, f))
+                buf[strcspn(buf, "\n")] = '\0';
+        pclose(f);
+}
+
+static void file_text(const char *path, char *buf, size_t len)
+{
+        FILE *f = fopen(path, "r");
+        cr_assert_not_null(f, "%s", path);
+        size_t n = fread(buf, 1, len - 1, f);
+        buf[n] = '\0';
+        fclose(f);
+}
+
+/*
+ * SPEC 6 and SECURITY T14: the mnt view's program is in the target's cgroups
+ * (each hierarchy), written through the host's cgroup files even when the
+ * container has mounted a fake /proc; a host view's program is not; a paused
+ * container (frozen cgroup) gets a clear refusal, not a frozen nsattach.
+ */
+Test(views, mnt_view_joins_the_targets_cgroups, .timeout = 60)
+{
+        char v2[256], pids[256], dir[512], dir1[512] = "", path[600], buf[256];
+        cgroup_mount("cgroup2", v2, sizeof(v2));
+        cgroup_mount("pids", pids, sizeof(pids));
+        if (!*v2)
+                skip_or_fail("no cgroup2 mount");
+        struct minictr g;
+        minictr_start(&g, NULL);
+        snprintf(dir, sizeof(dir), "%s/nsattach-test-%d", v2, (int)g.pid);
+        cr_assert_eq(mkdir(dir, 0755), 0, "%s", dir);
+        snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+        snprintf(buf, sizeof(buf), "%d\n", (int)g.pid);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs(buf, f);
+        cr_assert_eq(fclose(f), 0);
+        if (*pids) { /* a hybrid host: a v1 hierarchy too */
+                snprintf(dir1, sizeof(dir1), "%s/nsattach-test-%d", pids, (int)g.pid);
+                cr_assert_eq(mkdir(dir1, 0755), 0, "%s", dir1);
+                snprintf(path, sizeof(path), "%s/cgroup.procs", dir1);
+                f = fopen(path, "w");
+                cr_assert_not_null(f);
+                fputs(buf, f);
+                cr_assert_eq(fclose(f), 0);
+        }
+        char theirs[2048], mine[2048], prog[2048] = "";
+        int st;
+        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)g.pid);
+        file_text(path, theirs, sizeof(theirs));
+        cr_assert(strstr(theirs, "/nsattach-test-"), "the target is not in the test's cgroup: %s", theirs);
+        file_text("/proc/self/cgroup", mine, sizeof(mine));
+        struct result r;
+
+        /* a host view's program joins nothing */
+        attach_prog(g.pid, (const char *[]){ "-n", "--", "cat", "/proc/self/cgroup", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, mine, "a host view's program joined a cgroup");
+
+        /* paused: the mnt view still works, out of the frozen cgroup only */
+        snprintf(path, sizeof(path), "%s/cgroup.freeze", dir);
+        f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs("1\n", f);
+        cr_assert_eq(fclose(f), 0);
+        usleep(100000);
+        attach_prog(g.pid, (const char *[]){ "-m", "--", "cat", "/proc/self/cgroup", NULL }, &r);
+        f = fopen(path, "w");
+        fputs("0\n", f);
+        fclose(f);
+        cr_assert_eq(r.code, 0, "paused: %s", r.err);
+        cr_assert(strstr(r.err, "is paused") && count_lines(r.err) == 1, "paused: %s", r.err);
+        char line[128];
+        snprintf(line, sizeof(line), "0::/nsattach-test-%d\n", (int)g.pid);
+        cr_assert_null(strstr(r.out, line), "paused: the program joined the frozen cgroup: %s", r.out);
+        if (*dir1) {
+                snprintf(line, sizeof(line), ":pids:/nsattach-test-%d\n", (int)g.pid);
+                cr_assert(strstr(r.out, line), "paused: the program is not in the target's pids cgroup: %s", r.out);
+        }
+
+        /* the container's /proc is its own to fake */
+        pid_t faker = fork();
+        if (faker == 0) {
+                snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)g.pid);
+                int ns = open(path, O_RDONLY);
+                _exit(ns >= 0 && setns(ns, CLONE_NEWNS) == 0 && mount("fake-proc", "/proc", "tmpfs", 0, NULL) == 0
+                              ? 0 : 1);
+        }
+        cr_assert_eq(waitpid(faker, &st, 0), faker);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "could not mount over the container's /proc");
+        /* the program, seen from the host while it runs */
+        char tpid[16];
+        snprintf(tpid, sizeof(tpid), "%d", (int)g.pid);
+        pid_t n = fork();
+        if (n == 0) {
+                int null = open("/dev/null", O_RDWR);
+                dup2(null, 0);
+                dup2(null, 1);
+                execl(nsattach_path(), "nsattach", "-t", tpid, "-m", "--", "sleep", "3", (char *)NULL);
+                _exit(127);
+        }
+        pid_t child = 0;
+        for (int i = 0; i < 200 && child <= 0; i++) {
+                char kids[64] = "";
+                snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)n, (int)n);
+                FILE *k = fopen(path, "r");
+                if (k && fgets(kids, sizeof(kids), k))
+                        child = atoi(kids);
+                if (k)
+                        fclose(k);
+                if (child > 0) {
+                        char comm[64] = "";
+                        snprintf(path, sizeof(path), "/proc/%d/comm", (int)child);
+                        file_text(path, comm, sizeof(comm));
+                        if (strncmp(comm, "nsattach", 8) == 0)
+                                child = 0; /* the first child, still setting up */
+                }
+                if (child <= 0)
+                        usleep(20000);
+        }
+        if (child > 0) {
+                snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)child);
+                file_text(path, prog, sizeof(prog));
+        }
+        kill(n, SIGTERM);
+        waitpid(n, &st, 0);
+        minictr_stop(&g);
+        usleep(100000);
+        rmdir(dir);
+        if (*dir1)
+                rmdir(dir1);
+        cr_assert_gt(child, 0, "the program did not appear");
+        cr_assert_str_eq(prog, theirs, "with a fake /proc: the program's cgroups are not the target's");
 }
 
 /* SPEC 6: the mnt view's program has the target's supplementary groups (as
