@@ -122,6 +122,8 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err, errlen, fmt, ap);
         va_end(ap);
+        if (errlen > 0)
+                strip_controls(err, false); /* one line, whatever the arguments quoted hold */
         return -EINVAL;
 }
 
@@ -273,7 +275,7 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         struct option longopts[ELEMENTSOF(opt_defs) + 1];
         char shortopts[3 + 3 * ELEMENTSOF(opt_defs)] = "+:";
         size_t sl = 2;
-        int c, r;
+        int r;
 
         *o = (struct options){ .action = ACTION_ATTACH, .env_mode = ENV_HOST };
         for (size_t i = 0; i < ELEMENTSOF(opt_defs); i++) {
@@ -292,16 +294,25 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
 
         optind = 0; /* full reset: the parser may run more than once (tests) */
         opterr = 0;
-        while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        for (;;) {
+                /* the argument getopt reads: optind moves past one only when done with it (a bundle) */
+                int next = optind > 0 ? optind : 1;
+                const char *bad = next < argc ? argv[next] : NULL;
+
+                int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+                if (c == -1)
+                        break;
                 if (c == '?') {
-                        const char *bad = argv[optind - 1];
-                        /* glibc reports "--all=1" through optopt as if it were "-a" */
-                        if (strncmp(bad, "--", 2) == 0 && strchr(bad, '='))
+                        /*
+                         * glibc reports "--all=1" through optopt as if it were "-a"; an unknown
+                         * or ambiguous long option leaves optopt 0.
+                         */
+                        if (strncmp(bad, "--", 2) == 0 && strchr(bad, '=') && optopt)
                                 return fail(err, errlen, "option '%.*s' takes no value", (int)strcspn(bad, "="),
                                             bad);
                         if (optopt && optopt < 0x100 && strncmp(bad, "--", 2) != 0)
                                 return fail(err, errlen, "unknown option '-%c' (see --help)", optopt);
-                        return fail(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
+                        return fail(err, errlen, "unknown option '%s' (see --help)", bad);
                 }
                 if (c == ':')
                         return fail(err, errlen, "option '%s' needs a value", argv[optind - 1]);

@@ -17,26 +17,42 @@
 
 /*
  * uid_map/gid_map as read from outside the namespace: "inside outside count"
- * per line (user_namespaces(7)).  Returns the inside id of a host id.
+ * per line (user_namespaces(7)), fields separated by blanks.  Returns the
+ * inside id of a host id.  Each line on its own: a line with fewer fields is
+ * not one (a reader that skips newlines would take the next line's numbers).
  */
 int map_id(const char *map, uint32_t outside, uint32_t *ret_inside)
 {
-        const char *line = map;
-
-        while (line && *line) {
-                unsigned long in, out, count;
-                if (sscanf(line, "%lu %lu %lu", &in, &out, &count) == 3 && count > 0 &&
-                    in <= UINT32_MAX && out <= UINT32_MAX && count <= UINT32_MAX &&
-                    outside >= out && (uint64_t)outside - out < count) {
-                        uint64_t v = in + ((uint64_t)outside - out);
+        for (const char *line = map; line && *line;) {
+                const char *end = strchrnul(line, '\n');
+                uint64_t f[3];
+                int n = 0;
+                for (const char *q = line; n < 4;) {
+                        q += strspn(q, " \t");
+                        if (q >= end)
+                                break;
+                        size_t len = strcspn(q, " \t\n");
+                        if (n == 3)
+                                goto next;
+                        /* digits only (leading zeros as parse_uint() takes them), at most 2^32-1 */
+                        f[n] = 0;
+                        for (size_t i = 0; i < len; i++) {
+                                if (q[i] < '0' || q[i] > '9' ||
+                                    (f[n] = f[n] * 10 + (uint64_t)(q[i] - '0')) > UINT32_MAX)
+                                        goto next;
+                        }
+                        n++;
+                        q += len;
+                }
+                if (n == 3 && f[2] > 0 && outside >= f[1] && (uint64_t)outside - f[1] < f[2]) {
+                        uint64_t v = f[0] + ((uint64_t)outside - f[1]);
                         if (v > UINT32_MAX - 1)
                                 return -ERANGE;
                         *ret_inside = (uint32_t)v;
                         return 0;
                 }
-                line = strchr(line, '\n');
-                if (line)
-                        line++;
+        next:
+                line = *end ? end + 1 : end;
         }
         return -ERANGE;
 }

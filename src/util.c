@@ -19,7 +19,7 @@ int parse_uint(const char *s, uint64_t max, uint64_t *ret)
                 if (*c < '0' || *c > '9')
                         return -EINVAL;
                 unsigned d = (unsigned)(*c - '0');
-                if (v > (max - d) / 10)
+                if (d > max || v > (max - d) / 10) /* max - d must not wrap where max < 9 */
                         return -ERANGE;
                 v = v * 10 + d;
         }
@@ -194,6 +194,7 @@ static bool cgroup_file_has(const char *root, const char *path, const char *file
         if (strstr(path, "/../") || snprintf(p, sizeof(p), "%s%s/%s", root, path, file) >= (int)sizeof(p) ||
             read_file_at(AT_FDCWD, p, &buf, NULL) < 0)
                 return false;
+        /* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): read_file_at() sets buf when it succeeds */
         return strstr(buf, want) != NULL;
 }
 

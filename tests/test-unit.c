@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests: parsers and pure functions, no privileges needed. */
 #include <criterion/criterion.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <string.h>
 
@@ -59,6 +60,113 @@ Test(parse, ids_exact)
         cr_assert_eq(id, 7, "a failed parse must not write the result");
 }
 
+/*
+ * Every id parser on the same strings: digits only, leading zeros allowed, the
+ * first violation decides the error.  r/v: parse_uint(UINT64_MAX), parse_id(),
+ * parse_pid() (0 is refused with -ERANGE).
+ */
+Test(parse, ids_contract)
+{
+        static const struct {
+                const char *s;
+                int ur;
+                uint64_t uv;
+                int ir;
+                uint32_t iv;
+                int pr;
+                pid_t pv;
+        } t[] = {
+                { "0", 0, 0, 0, 0, -ERANGE, 0 },
+                { "1", 0, 1, 0, 1, 0, 1 },
+                { "01", 0, 1, 0, 1, 0, 1 },
+                { "000000000000000000000000000000000000000000000000000000000000001", 0, 1, 0, 1, 0, 1 },
+                { "2147483647", 0, 2147483647, 0, 2147483647, 0, 2147483647 },
+                { "2147483648", 0, 2147483648, 0, 2147483648u, -ERANGE, 0 },
+                { "4294967294", 0, 4294967294u, 0, 4294967294u, -ERANGE, 0 },
+                { "4294967295", 0, 4294967295u, -ERANGE, 0, -ERANGE, 0 },
+                { "4294967296", 0, 4294967296u, -ERANGE, 0, -ERANGE, 0 },
+                { "18446744073709551615", 0, UINT64_MAX, -ERANGE, 0, -ERANGE, 0 },
+                { "18446744073709551616", -ERANGE, 0, -ERANGE, 0, -ERANGE, 0 },
+                { "100000000000000000000000000000000000000000000000000000000000000", -ERANGE, 0, -ERANGE, 0,
+                  -ERANGE, 0 },
+                { "99999999999999999999x", -ERANGE, 0, -ERANGE, 0, -ERANGE, 0 },
+                { "", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { "-1", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { "-0", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { "+1", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { " 1", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { "1 ", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { "1\n", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { "0x10", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { "1e3", -EINVAL, 0, -EINVAL, 0, -EINVAL, 0 },
+                { "4294967295x", -EINVAL, 0, -ERANGE, 0, -ERANGE, 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                uint64_t u = 77;
+                uint32_t id = 77;
+                pid_t p = 77;
+
+                cr_assert_eq(parse_uint(t[i].s, UINT64_MAX, &u), t[i].ur, "parse_uint('%s')", t[i].s);
+                cr_assert_eq(u, t[i].ur ? 77 : t[i].uv, "parse_uint('%s') gave %" PRIu64, t[i].s, u);
+                cr_assert_eq(parse_id(t[i].s, &id), t[i].ir, "parse_id('%s')", t[i].s);
+                cr_assert_eq(id, t[i].ir ? 77 : t[i].iv, "parse_id('%s') gave %u", t[i].s, id);
+                cr_assert_eq(parse_pid(t[i].s, &p), t[i].pr, "parse_pid('%s')", t[i].s);
+                cr_assert_eq(p, t[i].pr ? 77 : t[i].pv, "parse_pid('%s') gave %d", t[i].s, p);
+        }
+}
+
+/* A maximum below 9: max - digit wrapped and every digit passed (found by fuzz-ids). */
+Test(parse, uint_small_max)
+{
+        uint64_t v = 77;
+
+        cr_assert_eq(parse_uint("9", 5, &v), -ERANGE);
+        cr_assert_eq(parse_uint("1", 0, &v), -ERANGE);
+        cr_assert_eq(parse_uint("4:", 0, &v), -ERANGE, "the first violation decides");
+        cr_assert_eq(v, 77);
+        cr_assert_eq(parse_uint("0", 0, &v), 0);
+        cr_assert_eq(v, 0);
+        cr_assert_eq(parse_uint("5", 5, &v), 0);
+        cr_assert_eq(v, 5);
+        cr_assert_eq(parse_uint("9", 9, &v), 0);
+        cr_assert_eq(v, 9);
+        cr_assert_eq(parse_uint("10", 9, &v), -ERANGE);
+        cr_assert_eq(parse_uint("00001", 1, &v), 0);
+        cr_assert_eq(v, 1);
+}
+
+Test(parse, target_pid)
+{
+        static const struct {
+                const char *s;
+                int r;
+                pid_t pid;
+        } t[] = {
+                { "1", 0, 1 },
+                { "pid:1", 0, 1 },
+                { "pid:01", 0, 1 },
+                { "2147483647", 0, 2147483647 },
+                { "pid:0", -ERANGE, 0 },
+                { "pid:2147483648", -ERANGE, 0 },
+                { "pid:", -EINVAL, 0 },
+                { "pid: 1", -EINVAL, 0 },
+                { "pid:-1", -EINVAL, 0 },
+                { "pid:+1", -EINVAL, 0 },
+                { "pid:pid:1", -EINVAL, 0 },
+                { "PID:1", -EINVAL, 0 },
+                { "pid:1 ", -EINVAL, 0 },
+                { "pid:0x10", -EINVAL, 0 },
+                { "", -EINVAL, 0 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(t); i++) {
+                pid_t p = 77;
+                cr_assert_eq(target_parse_pid(t[i].s, &p), t[i].r, "target_parse_pid('%s')", t[i].s);
+                cr_assert_eq(p, t[i].r ? 77 : t[i].pid, "target_parse_pid('%s') gave %d", t[i].s, p);
+        }
+}
+
 Test(stat, starttime)
 {
         uint64_t st;
@@ -93,6 +201,25 @@ Test(ids, map)
         cr_assert_eq(map_id("", 0, &in), -ERANGE);
         cr_assert_eq(map_id("0 0 4294967295\n", 1000, &in), 0);
         cr_assert_eq(in, 1000);
+}
+
+/* Each line on its own, three fields of digits: a short line does not borrow
+ * the next line's numbers, signs and trailing fields make no mapping. */
+Test(ids, map_lines_alone)
+{
+        uint32_t in = 7;
+        cr_assert_eq(map_id("5\n1000 1\n", 1000, &in), -ERANGE);
+        cr_assert_eq(map_id("5 1000\n1\n", 1000, &in), -ERANGE);
+        cr_assert_eq(map_id("-18446744073709551615 1000 1\n", 1000, &in), -ERANGE);
+        cr_assert_eq(map_id("+0 1000 1\n", 1000, &in), -ERANGE);
+        cr_assert_eq(map_id("0 1000 1 9\n", 1000, &in), -ERANGE);
+        cr_assert_eq(map_id("0 1000 1x\n", 1000, &in), -ERANGE);
+        cr_assert_eq(map_id("0 4294967296 1\n", 0, &in), -ERANGE);
+        cr_assert_eq(in, 7, "written on failure");
+        cr_assert_eq(map_id("bad line\n\t3\t1000\t2\n", 1001, &in), 0);
+        cr_assert_eq(in, 4);
+        cr_assert_eq(map_id("0000000000000000000000000000005 1000 1", 1000, &in), 0);
+        cr_assert_eq(in, 5);
 }
 
 Test(env, socket_vars)
@@ -238,6 +365,52 @@ Test(cli, errors_name_the_problem)
         cr_assert(strstr(err, "'--all' takes no value"), "%s", err);
         cr_assert_eq(parse(&o, err, "-h", NULL), 0);
         cr_assert_eq(o.action, ACTION_HELP);
+}
+
+/* Found by fuzz-cli: the error named the argument before the bad one, or the wrong problem. */
+Test(cli, errors_name_the_right_argument)
+{
+        struct options o;
+        char err[CLI_ERROR_MAX];
+
+        /* an unknown letter inside a bundle: getopt has not moved past that argument yet */
+        cr_assert_eq(parse(&o, err, "--root=/x", "-Xa", NULL), -EINVAL);
+        cr_assert_str_eq(err, "unknown option '-X' (see --help)");
+        cr_assert_eq(parse(&o, err, "--list", "-.json", NULL), -EINVAL);
+        cr_assert_str_eq(err, "unknown option '-.' (see --help)");
+        /* an unknown or ambiguous long option with a value does not "take no value" */
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--moud=web", NULL), -EINVAL);
+        cr_assert_str_eq(err, "unknown option '--moud=web' (see --help)");
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--r=x", NULL), -EINVAL);
+        cr_assert_str_eq(err, "unknown option '--r=x' (see --help)");
+        cr_assert_eq(parse(&o, err, "-t", "1", "--list=1", NULL), -EINVAL);
+        cr_assert_str_eq(err, "option '--list' takes no value");
+        /* the error is one line, whatever the argument it quotes holds */
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--bog\nus\x1b[2J", NULL), -EINVAL);
+        cr_assert_str_eq(err, "unknown option '--bog?us?[2J' (see --help)");
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--exec=a\nb", NULL), -EINVAL);
+        cr_assert_str_eq(err, "--exec: 'a?b' is not host or container");
+}
+
+/* crun CVE-2026-30892 read "-u 1" as uid 0: every spelling of a value gives that value. */
+Test(cli, id_spellings)
+{
+        struct options o;
+        char err[CLI_ERROR_MAX];
+
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--setuid=1", "--setgid=1", NULL), 0, "%s", err);
+        cr_assert(o.uid_set && !o.uid_follow && o.uid == 1 && o.gid_set && !o.gid_follow && o.gid == 1);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "-S1", "-G01", NULL), 0, "%s", err);
+        cr_assert(o.uid == 1 && o.gid == 1);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-aS", "1", NULL), 0, "%s", err);
+        cr_assert(o.all && o.uid_set && o.uid == 1);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "-S", "4294967294", NULL), 0, "%s", err);
+        cr_assert_eq(o.uid, 4294967294u);
+        const char *bad[] = { "", " 1", "1 ", "+1", "0x10", "4294967295", "99999999999999999999", "Follow" };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                cr_assert_eq(parse(&o, err, "-t", "1", "-n", "-S", bad[i], NULL), -EINVAL, "accepted '%s'", bad[i]);
+                cr_assert(strstr(err, "--setuid"), "%s", err);
+        }
 }
 
 Test(ns, table)
