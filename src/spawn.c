@@ -629,12 +629,18 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         while ((r = (int)waitpid(first, &st, 0)) < 0 && errno == EINTR)
                 ;
         if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || (program = only_child()) <= 0) {
-                /* it said why; its status is ours */
+                /* it said why, and its status is ours; killed (by the container's
+                 * racer, say), it could not say: we do */
                 safe_close(master);
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 if (r < 0)
                         return -ECHILD;
-                *ret_status = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? NSATTACH_EXIT_FAILURE << 8 : st;
+                if (WIFSIGNALED(st))
+                        fprintf(stderr, "nsattach: %s: attaching was interrupted (our child got signal %d)\n",
+                                target, WTERMSIG(st));
+                else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                        fprintf(stderr, "nsattach: %s: the program's process went missing\n", target);
+                *ret_status = WIFEXITED(st) && WEXITSTATUS(st) != 0 ? st : NSATTACH_EXIT_FAILURE << 8;
                 return 0;
         }
         /* reaped: the program has been handed to us */

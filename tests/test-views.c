@@ -17,6 +17,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common.h"
@@ -866,6 +867,99 @@ Test(views, mnt_view_joins_the_targets_cgroups, .timeout = 60)
                 rmdir(dir1);
         cr_assert_gt(child, 0, "the program did not appear");
         cr_assert_str_eq(prog, theirs, "with a fake /proc: the program's cgroups are not the target's");
+}
+
+/*
+ * SECURITY T15: the container kills or stops our processes mid-attach.  The
+ * process that sets the view up, killed at its birth (as a racer could):
+ * nsattach says so in one line, exits 125 and leaves nothing behind.  The
+ * program stopped by the container: nsattach does not stop with it (no one
+ * would continue it); killed: nsattach exits with its status at once.
+ */
+Test(views, killed_or_stopped_mid_attach, .timeout = 60)
+{
+        char tpid[16];
+        snprintf(tpid, sizeof(tpid), "%d", (int)c.pid);
+        int errp[2];
+        cr_assert_eq(pipe2(errp, O_CLOEXEC), 0);
+        pid_t tracee = fork();
+        if (tracee == 0) {
+                dup2(errp[1], 2);
+                ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+                raise(SIGSTOP);
+                execl(nsattach_path(), "nsattach", "-t", tpid, "-m", "--", "true", (char *)NULL);
+                _exit(127);
+        }
+        close(errp[1]);
+        int st, killed = 0;
+        cr_assert_eq(waitpid(tracee, &st, 0), tracee);
+        ptrace(PTRACE_SETOPTIONS, tracee, 0, PTRACE_O_TRACEFORK | PTRACE_O_EXITKILL);
+        ptrace(PTRACE_CONT, tracee, 0, 0);
+        for (;;) {
+                pid_t w = waitpid(-1, &st, __WALL);
+                cr_assert_gt(w, 0);
+                if (w == tracee && (WIFEXITED(st) || WIFSIGNALED(st)))
+                        break;
+                if (WIFEXITED(st) || WIFSIGNALED(st))
+                        continue;
+                if (w != tracee && WSTOPSIG(st) == SIGSTOP && (st >> 16) == 0 && !killed) {
+                        kill(w, SIGKILL); /* the first child, before it ran */
+                        killed = w;
+                }
+                ptrace(PTRACE_CONT, w, 0, (st >> 16) || WSTOPSIG(st) == SIGTRAP || WSTOPSIG(st) == SIGSTOP ? 0
+                                                                                                    : WSTOPSIG(st));
+        }
+        char err[1024] = "";
+        ssize_t k = read(errp[0], err, sizeof(err) - 1);
+        err[k > 0 ? k : 0] = '\0';
+        close(errp[0]);
+        cr_assert_gt(killed, 0, "no child to kill");
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 125, "status %x: %s", st, err);
+        cr_assert(strstr(err, "interrupted") && count_lines(err) == 1, "%s", err);
+        cr_assert_neq(kill(killed, 0), 0, "the killed child is still there");
+
+        /* the program, stopped and then killed from inside */
+        int out[2];
+        cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+        pid_t n = fork();
+        if (n == 0) {
+                dup2(out[1], 1);
+                execl(nsattach_path(), "nsattach", "-t", tpid, "-m", "--", "sleep", "30", (char *)NULL);
+                _exit(127);
+        }
+        close(out[1]);
+        pid_t prog = 0;
+        char path[64];
+        for (int i = 0; i < 200 && prog <= 0; i++) {
+                char kids[64] = "", comm[32] = "";
+                snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)n, (int)n);
+                FILE *f = fopen(path, "r");
+                if (f && fgets(kids, sizeof(kids), f))
+                        prog = atoi(kids);
+                if (f)
+                        fclose(f);
+                snprintf(path, sizeof(path), "/proc/%d/comm", (int)prog);
+                f = prog > 0 ? fopen(path, "r") : NULL;
+                if (f && fgets(comm, sizeof(comm), f) && !strncmp(comm, "nsattach", 8))
+                        prog = 0;
+                if (f)
+                        fclose(f);
+                if (prog <= 0)
+                        usleep(20000);
+        }
+        cr_assert_gt(prog, 0, "the program did not appear");
+        kill(prog, SIGSTOP);
+        usleep(300000);
+        cr_assert_eq(waitpid(n, &st, WNOHANG | WUNTRACED), 0, "nsattach stopped or exited with its stopped program");
+        kill(prog, SIGKILL);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        cr_assert_eq(waitpid(n, &st, 0), n);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        close(out[0]);
+        cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "nsattach: status %x (dies of its program's signal)", st);
+        cr_assert_lt(t1.tv_sec - t0.tv_sec, 5, "nsattach took long to notice");
+        cr_assert_neq(kill(prog, 0), 0, "the program is still there");
 }
 
 /* SPEC 6: the mnt view's program has the target's supplementary groups (as
