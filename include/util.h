@@ -35,13 +35,20 @@ static inline void closep(int *fd)
 }
 #define _cleanup_close_ _cleanup_(closep)
 
-/* Hand an fd out of a scope whose cleanup would close it. */
-#define TAKE_FD(fd)                                                                                \
-        ({                                                                                         \
-                int _fd_ = (fd);                                                                   \
-                (fd) = -EBADF;                                                                     \
-                _fd_;                                                                              \
-        })
+/*
+ * Hand an fd out of a scope whose cleanup would close it.  A function taking
+ * the fd's address, not an assignment in a macro: only the cleanup handler
+ * reads the -EBADF left behind, and a checker that does not model cleanup
+ * attributes (cppcheck) would take the assignment for a dead store.
+ */
+static inline int take_fd(int *fd)
+{
+        int r = *fd;
+
+        *fd = -EBADF;
+        return r;
+}
+#define TAKE_FD(fd) take_fd(&(fd))
 
 /* Hand a pointer out of a scope whose cleanup would free it. */
 #define TAKE_PTR(p)                                                                                \

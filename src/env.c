@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The program's environment (SPEC section 6). */
+#include <stdio.h>
 #include <string.h>
 
 #include "nsattach.h"
@@ -77,18 +78,10 @@ static const char *env_get(char **env, const char *key)
 
 static char *path_entry(const char *a, const char *b)
 {
-        size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0;
-        char *s = malloc(5 + la + 1 + lb + 1);
+        char *s;
 
-        if (!s)
+        if (asprintf(&s, "PATH=%s%s%s", a ? a : "", a && b && *a && *b ? ":" : "", b ? b : "") < 0)
                 return NULL;
-        strcpy(s, "PATH=");
-        if (a)
-                strcat(s, a);
-        if (a && b && *a && *b)
-                strcat(s, ":");
-        if (b)
-                strcat(s, b);
         return s;
 }
 

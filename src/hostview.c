@@ -58,8 +58,11 @@ static const char *const fixed_left_out[] = { "/var/lib/containerd", "/var/lib/k
 static const enum rt_root root_left_out[] = { ROOT_DOCKER, ROOT_DOCKER_EXEC, ROOT_PODMAN, ROOT_PODMAN_RUN,
                                               ROOT_CONTAINERD };
 
+/* The kernel's argument structs: it reads the members this file only sets. */
 struct mnt_req {
+        /* cppcheck-suppress unusedStructMember ; read by statmount(2) and listmount(2) */
         uint32_t size, spare;
+        /* cppcheck-suppress unusedStructMember ; read by statmount(2) and listmount(2) */
         uint64_t mnt_id, param, mnt_ns_id;
 };
 #define MNT_REQ_SIZE0 24
@@ -92,6 +95,7 @@ struct mnt_req {
 #endif
 #define LISTMOUNT_REVERSE_ 1U
 struct mnt_ns_info_ {
+        /* cppcheck-suppress unusedStructMember ; read by the NS_MNT_GET_INFO ioctl */
         uint32_t size, nr_mounts;
         uint64_t mnt_ns_id;
 };
@@ -161,8 +165,6 @@ struct node {
 struct tree {
         struct node *v;
         size_t n;
-        const char *const *out; /* left-out directories */
-        size_t nout;
         FILE *plan;
         size_t entries;
 };
@@ -218,7 +220,7 @@ static int emit(struct tree *t, int i, int depth)
                         t->entries--;
                         return depth == 0 ? -EOPNOTSUPP : emit(t, c, depth + 1);
                 }
-        char kind = !n->dirty ? 'R' : n->fresh_ok && n->nchild >= HOSTVIEW_FRESH_MIN ? 'F' : 'N';
+        int kind = !n->dirty ? 'R' : n->fresh_ok && n->nchild >= HOSTVIEW_FRESH_MIN ? 'F' : 'N';
         fprintf(t->plan, "%c %llu %s\n", kind, (unsigned long long)n->id, n->path);
         if (!n->dirty)
                 return 0;
@@ -241,7 +243,7 @@ static int compute_plan(const uint64_t *ids, size_t n, uint64_t root_id, const c
                         char **ret)
 {
         _cleanup_free_ char *buf = malloc(SM_BUF);
-        struct tree t = { .v = calloc(n ? n : 1, sizeof(struct node)), .out = out, .nout = nout };
+        struct tree t = { .v = calloc(n ? n : 1, sizeof(struct node)) };
         size_t left_out = 0, len = 0;
         char *text = NULL;
         int r = 0;
@@ -251,6 +253,7 @@ static int compute_plan(const uint64_t *ids, size_t n, uint64_t root_id, const c
                 return -ENOMEM;
         }
         for (size_t i = 0; i < n; i++) {
+                /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): list_mounts() sets ids when n > 0 */
                 struct mnt_req req = { .size = MNT_REQ_SIZE0, .mnt_id = ids[i],
                                        .param = STATMOUNT_BASIC | STATMOUNT_POINT | STATMOUNT_FS_TYPE };
                 struct node *nd = &t.v[t.n];
@@ -480,6 +483,7 @@ static int fresh_clone(struct fresh *frs, size_t *nfr, uint64_t id, const struct
 
         _cleanup_close_ int fd = -EBADF;
         if (!strcmp(root, "/") && !fr->given) {
+                /* cppcheck-suppress redundantInitialization ; -EBADF is for the other branch's early returns */
                 fd = fr->fd; /* the fresh mount itself: nothing to close later */
                 fr->given = true;
         } else {
@@ -498,8 +502,10 @@ static int fresh_clone(struct fresh *frs, size_t *nfr, uint64_t id, const struct
         if (mount_setattr(fd, "", AT_EMPTY_PATH, &ma, sizeof(ma)) < 0 ||
             statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO, &sx) < 0 || !(sx.stx_mask & STATX_INO) ||
             sx.stx_ino != want->stx_ino || sx.stx_dev_major != maj || sx.stx_dev_minor != min) {
-                if (fd == fr->fd)
-                        fr->given = false, fd = -EBADF;
+                if (fd == fr->fd) { /* fr's own: given back, not closed */
+                        fr->given = false;
+                        (void)TAKE_FD(fd);
+                }
                 return -EOPNOTSUPP;
         }
         return TAKE_FD(fd);
@@ -590,7 +596,6 @@ int hostview_open(struct hostview *hv, const struct target *t, const char *const
                 covered[ncovered++] = "/sys";
         const char *out[ELEMENTSOF(fixed_left_out) + ELEMENTSOF(root_left_out)];
         _cleanup_free_ char *plan = NULL;
-        _cleanup_close_ int tns = -EBADF;
         struct statx sx;
         size_t nout = 0;
 
@@ -610,7 +615,7 @@ int hostview_open(struct hostview *hv, const struct target *t, const char *const
             !(sx.stx_mask & STATX_MNT_ID_UNIQUE) || !(sx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
                 return 0;
         hv->self_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-        tns = openat(t->procfd, "ns/mnt", O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int tns = openat(t->procfd, "ns/mnt", O_RDONLY | O_CLOEXEC);
         uint64_t self_id = mntns_info(hv->self_mnt, &count);
         uint64_t target_id = mntns_info(tns, &tcount);
         if (!self_id || !target_id || self_id == target_id || count < HOSTVIEW_MIN_LEFT_OUT || tcount > count / 4 ||

@@ -89,7 +89,7 @@ int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen)
         int r;
 
         for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
-                char path[64], link[PATH_MAX];
+                char path[64];
                 struct stat st;
 
                 mv->host[i].fd = -EBADF;
@@ -97,6 +97,7 @@ int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen)
                 if (lstat(path, &st) < 0)
                         continue;
                 if (S_ISLNK(st.st_mode)) {
+                        char link[PATH_MAX];
                         ssize_t k = readlink(path, link, sizeof(link) - 1);
                         if (k < 0)
                                 continue;
@@ -211,7 +212,7 @@ static int mirror_root(int croot, int nr, char *ret_name, size_t len)
         d = fdopendir(dfd);
         if (!d)
                 return -errno;
-        dfd = -EBADF;
+        (void)TAKE_FD(dfd); /* d's now */
         while ((errno = 0, e = readdir(d))) {
                 const char *n = e->d_name;
                 char link[PATH_MAX];
@@ -356,8 +357,9 @@ static int hide_preload(void)
 
 int mntview_setup(const struct mntview *mv, const char **ret_step)
 {
+        /* cppcheck-suppress comparePointers ; the two labels bound the one blob trampoline-blob.S holds */
         size_t tsize = (size_t)(nsattach_trampoline_end - nsattach_trampoline);
-        _cleanup_close_ int croot = -EBADF, nr = -EBADF;
+        _cleanup_close_ int nr = -EBADF;
         struct stat rst;
         int r;
 
@@ -372,7 +374,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
         *ret_step = "mnt view: private mount namespace";
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return -errno;
-        croot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC); /* setns() put us at its root */
+        _cleanup_close_ int croot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC); /* setns() put us at its root */
         if (croot < 0 || fstat(croot, &rst) < 0)
                 return -errno;
 
@@ -416,7 +418,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
                 return -errno;
         if ((r = write_all(t, nsattach_trampoline, tsize)) < 0)
                 return r;
-        t = safe_close(t);
+        safe_close(TAKE_FD(t));
         if ((r = link_commands()) < 0)
                 return r;
 

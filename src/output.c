@@ -24,6 +24,7 @@ static struct {
         struct libscols_table *(*new_table)(void);
         int (*table_set_name)(struct libscols_table *, const char *);
         int (*table_enable_json)(struct libscols_table *, int);
+        int (*table_set_stream)(struct libscols_table *, FILE *);
         struct libscols_column *(*table_new_column)(struct libscols_table *, const char *, double, int);
         int (*column_set_json_type)(struct libscols_column *, int);
         int (*column_set_flags)(struct libscols_column *, int);
@@ -42,6 +43,7 @@ static int smartcols_load(void)
 {
         static const char *const names[] = {
                 "scols_new_table",         "scols_table_set_name",     "scols_table_enable_json",
+                "scols_table_set_stream",
                 "scols_table_new_column",  "scols_column_set_json_type", "scols_column_set_flags",
                 "scols_column_set_wrapfunc", "scols_wrapnl_chunksize", "scols_wrapnl_nextchunk",
                 "scols_table_new_line",    "scols_line_set_data",      "scols_print_table",
@@ -164,12 +166,13 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
         }
         sc.table_set_name(tb, "containers");
         sc.table_enable_json(tb, o->json);
+        sc.table_set_stream(tb, f);
         for (int i = 0; i < _COL_MAX; i++) {
                 const char *name = cols[i].name;
                 char lower[16];
                 if (o->json) {
                         size_t k = 0;
-                        for (; name[k] && k < sizeof(lower) - 1; k++)
+                        for (; k < sizeof(lower) - 1 && name[k]; k++)
                                 lower[k] = (char)(name[k] | 0x20);
                         lower[k] = '\0';
                         name = lower;
@@ -204,7 +207,8 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
                 target_done(&t);
                 if (o->json)
                         for (char *p = ns; *p; p++)
-                                *p = *p == ',' ? '\n' : *p;
+                                if (*p == ',')
+                                        *p = '\n';
                 snprintf(pid, sizeof(pid), "%d", (int)c->pid);
                 _cleanup_free_ char *name = short_name(c), *disp = ctr_display(c);
                 char id[65];

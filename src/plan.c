@@ -3,6 +3,7 @@
  * From options to a plan: every fd and every host-side read an attach needs,
  * gathered before the first setns().  Nothing here changes the process.
  */
+#include <ctype.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -194,7 +195,7 @@ static int follow_groups(struct plan *p)
                         return -EIO;
                 memcpy(id, q, n);
                 id[n] = '\0';
-                if ((r = parse_id(id, &host_id)) < 0)
+                if (parse_id(id, &host_id) < 0)
                         return -EIO;
                 q += n;
                 gid = host_id;
@@ -234,13 +235,17 @@ static int target_shares_ns(const struct plan *p, const char *name)
 /* "CapBnd:\t000001ffffffffff" */
 static int status_caps(int dirfd, const char *path, const char *key, uint64_t *ret)
 {
-        char value[32];
-        unsigned long long v;
+        char value[32], *end;
         int r = status_field(dirfd, path, key, value, sizeof(value));
 
         if (r < 0)
                 return r;
-        if (sscanf(value, "%llx", &v) != 1)
+        /* hex digits only: the kernel writes 16 of them */
+        if (!isxdigit((unsigned char)value[0]))
+                return -EIO;
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 16);
+        if (errno || (*end && !isspace((unsigned char)*end)))
                 return -EIO;
         *ret = v;
         return 0;

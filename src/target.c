@@ -75,13 +75,12 @@ static bool pidfd_exited(int pidfd)
 
 int target_open(int proc_dirfd, pid_t pid, struct target *ret)
 {
-        _cleanup_close_ int pidfd = -EBADF, procfd = -EBADF;
         char name[32];
         char state;
         int r;
 
         /* The pidfd first: from here on, the number may be reused, the pidfd not. */
-        pidfd = sys_pidfd_open(pid, 0);
+        _cleanup_close_ int pidfd = sys_pidfd_open(pid, 0);
         if (pidfd < 0) {
                 if (errno == ESRCH)
                         return -ESRCH;
@@ -94,7 +93,7 @@ int target_open(int proc_dirfd, pid_t pid, struct target *ret)
         }
 
         snprintf(name, sizeof(name), "%d", (int)pid);
-        procfd = openat(proc_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int procfd = openat(proc_dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (procfd < 0)
                 return errno == ENOENT ? -ESRCH : -errno;
 
@@ -238,7 +237,7 @@ static size_t pod_containers(const struct ctr_list *l, const struct ctr *c)
 
         for (size_t i = 0; i < l->n; i++) {
                 const struct ctr *o = &l->v[i];
-                if (!o->k8s_pod || strcmp(o->k8s_ns, c->k8s_ns) || strcmp(o->k8s_pod, c->k8s_pod))
+                if (!o->k8s_pod || strcmp(o->k8s_ns, c->k8s_ns) != 0 || strcmp(o->k8s_pod, c->k8s_pod) != 0)
                         continue;
                 bool seen = false;
                 for (size_t k = 0; k < i && !seen; k++) {
@@ -286,7 +285,7 @@ static int match_class(const struct ctr_list *l, const struct ctr *c, enum rt_sc
         if (c->kind == RT_CONTAINERD) {
                 const char *id = q, *slash = strchr(q, '/');
                 if (slash) {
-                        if (strlen(c->ns) != (size_t)(slash - q) || strncmp(c->ns, q, (size_t)(slash - q)))
+                        if (strlen(c->ns) != (size_t)(slash - q) || strncmp(c->ns, q, (size_t)(slash - q)) != 0)
                                 return MATCH_NONE;
                         id = slash + 1;
                 }
@@ -341,9 +340,8 @@ static bool probe_running(struct ctr *c, int proc_dirfd)
 
         if (c->state == CTR_STOPPED || c->dead)
                 return false;
-        if (c->pid <= 0 || proc_dirfd < 0 || target_open(proc_dirfd, c->pid, &t) < 0)
-                c->dead = true;
-        else if (ctr_verify(c, t.procfd, t.starttime, why, sizeof(why)) < 0)
+        if (c->pid <= 0 || proc_dirfd < 0 || target_open(proc_dirfd, c->pid, &t) < 0 ||
+            ctr_verify(c, t.procfd, t.starttime, why, sizeof(why)) < 0)
                 c->dead = true;
         target_done(&t);
         return !c->dead;
@@ -445,7 +443,7 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                         }
                 if (best == MATCH_NONE)
                         continue;
-                struct ctr *cand[8];
+                struct ctr *cand[8] = { NULL }; /* only the first nc are read; cppcheck cannot tell */
                 size_t nc = 0, running = 0;
                 for (size_t i = 0; i < l.n; i++)
                         if (same_store(&l.v[i], key) && match_class(&l, &l.v[i], scheme, text) == best) {
@@ -488,7 +486,8 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                         for (size_t k = 0; k < l.n; k++) {
                                 const struct ctr *o = &l.v[k];
                                 bool dup = false;
-                                if (!o->k8s_pod || strcmp(o->k8s_ns, c->k8s_ns) || strcmp(o->k8s_pod, c->k8s_pod))
+                                if (!o->k8s_pod || strcmp(o->k8s_ns, c->k8s_ns) != 0 ||
+                                    strcmp(o->k8s_pod, c->k8s_pod) != 0)
                                         continue;
                                 for (size_t e = 0; e < k && !dup; e++)
                                         dup = l.v[e].k8s_pod && !strcmp(l.v[e].k8s_ns, o->k8s_ns) &&

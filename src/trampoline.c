@@ -18,6 +18,7 @@
 
 int main(int argc, char *argv[], char *envp[])
 {
+        /* NOLINTNEXTLINE(performance-no-int-to-ptr): getauxval() hands pointers out as unsigned long */
         const char *fn = (const char *)getauxval(AT_EXECFN);
         const char *name;
         int r = -ENOENT;

@@ -17,7 +17,7 @@
 #include "nsattach.h"
 #include "util.h"
 
-#define CONTAINER_FILE_MAX (64 * 1024)
+#define CONTAINER_FILE_MAX 65536
 
 const char *const view_etc_names[VIEW_ETC_MAX] = { "resolv.conf", "hosts", "hostname" };
 
@@ -104,11 +104,10 @@ static int mount_fresh(const char *type, const char *where, unsigned long flags)
  * attached on /sys, where the fresh sysfs will cover it, so that it goes with
  * the namespace: closed while detached, it would be unmounted on the spot, and
  * the kernel waits for an RCU grace period there (namespace_unlock(), 0.3 ms
- * on this 2-core machine, a seventh of an attach).
+ * on a 2-core machine, a seventh of an attach).
  */
 static int bind_etc_files(const struct plan *p)
 {
-        _cleanup_close_ int fs = -EBADF, mnt = -EBADF;
         bool any = false;
 
         for (int i = 0; i < VIEW_ETC_MAX; i++)
@@ -116,14 +115,14 @@ static int bind_etc_files(const struct plan *p)
         if (!any)
                 return 0;
 
-        fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+        _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
         if (fs < 0)
                 return -errno;
         if (fsconfig(fs, FSCONFIG_SET_STRING, "size", "256k", 0) < 0 ||
             fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
             fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return -errno;
-        mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
         if (mnt < 0)
                 return -errno;
 

@@ -161,7 +161,7 @@ echo "$PID" >"$cgbase/cgroup.procs"
 echo "$nested" >"$cgbase/cgroup.procs"
 
 # ---- LXC on cgroup v2: the unified hierarchy, frozen and thawed for real ----
-# (this machine's v1 hierarchies sit beside a unified one; a v2-only host has it at the root)
+# (a hybrid host's v1 hierarchies sit beside a unified one; a v2-only host has it at the root)
 v2=
 for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
         [ "$(stat -fc %T "$d" 2>/dev/null)" = cgroup2fs ] && v2=$d && break

@@ -96,10 +96,12 @@ static bool may_match(const struct rt_query *q, const char *ns, const char *id)
         if (q->scheme != SCHEME_CONTAINERD)
                 return true;
         const char *slash = strchr(q->text, '/');
-        if (slash)
+        if (slash) {
+                const char *id_prefix = slash + 1;
                 return strlen(ns) == (size_t)(slash - q->text) &&
                        strncmp(ns, q->text, (size_t)(slash - q->text)) == 0 &&
-                       strncmp(id, slash + 1, strlen(slash + 1)) == 0;
+                       strncmp(id, id_prefix, strlen(id_prefix)) == 0;
+        }
         return strncmp(id, q->text, strlen(q->text)) == 0;
 }
 

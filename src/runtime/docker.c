@@ -245,6 +245,20 @@ static int scan_root(const char *root, const char *exec_root, const char *cache,
         return r;
 }
 
+/* "<uid>.<gid>": both plain decimal ids, as parse_id() takes them (no sign, space or overflow). */
+static bool is_remap_dir(const char *name)
+{
+        const char *dot = strchr(name, '.');
+        char uid[16];
+        uint32_t id;
+
+        if (!dot || (size_t)(dot - name) >= sizeof(uid))
+                return false;
+        memcpy(uid, name, (size_t)(dot - name));
+        uid[dot - name] = '\0';
+        return parse_id(uid, &id) == 0 && parse_id(dot + 1, &id) == 0;
+}
+
 /*
  * userns-remap moves the data under <data-root>/<uid>.<gid>/ (moby
  * setupDaemonRoot); the exec-root stays.
@@ -258,9 +272,7 @@ static int scan_remapped(const char *root, const char *exec_root, const char *ca
         int r = 0;
         struct dirent *de;
         while ((de = readdir(d))) {
-                unsigned a, b;
-                char tail;
-                if (sscanf(de->d_name, "%u.%u%c", &a, &b, &tail) != 2 || de->d_name[0] == '+')
+                if (!is_remap_dir(de->d_name))
                         continue;
                 _cleanup_free_ char *sub = rt_path("%s/%s", root, de->d_name);
                 if (!sub) {

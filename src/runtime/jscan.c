@@ -38,6 +38,23 @@ static int hexval(char c)
         return -1;
 }
 
+/* The four hex digits of a \u escape at p, if all four are there before end. */
+static int hex4(const char *p, const char *end, uint32_t *ret)
+{
+        uint32_t v = 0;
+
+        if (end - p < 4)
+                return -1;
+        for (int i = 0; i < 4; i++) {
+                int h = hexval(p[i]);
+                if (h < 0)
+                        return -1;
+                v = v << 4 | (uint32_t)h;
+        }
+        *ret = v;
+        return 0;
+}
+
 #define ONES 0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
@@ -275,12 +292,13 @@ int jscan_string(struct jspan v, char *buf, size_t len)
                 case 'r': cp = '\r'; break;
                 case 't': cp = '\t'; break;
                 case 'u':
-                        cp = (uint32_t)(hexval(p[0]) << 12 | hexval(p[1]) << 8 | hexval(p[2]) << 4 | hexval(p[3]));
+                        /* a span that skip_string() let through has all four digits; one made elsewhere may not */
+                        if (hex4(p, end, &cp) < 0)
+                                return -EBADMSG;
                         p += 4;
                         if (cp >= 0xd800 && cp <= 0xdbff && end - p >= 6 && p[0] == '\\' && p[1] == 'u') {
-                                uint32_t lo = (uint32_t)(hexval(p[2]) << 12 | hexval(p[3]) << 8 |
-                                                         hexval(p[4]) << 4 | hexval(p[5]));
-                                if (lo < 0xdc00 || lo > 0xdfff)
+                                uint32_t lo;
+                                if (hex4(p + 2, end, &lo) < 0 || lo < 0xdc00 || lo > 0xdfff)
                                         return -EBADMSG;
                                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                                 p += 6;
