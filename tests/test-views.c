@@ -308,8 +308,15 @@ Test(refusal, ptrace_capable_target)
         cr_assert_str_empty(r.out);
         attach(p.pid, n, 1, "ls /sys/class/net", &r);
         cr_assert_str_eq(r.out, "eth0\nlo\n", "the net view still works: %s", r.err);
+        /* nor a container view: until its exec the program's process runs our
+         * binary, which a tracer could take a handle on (runc CVE-2019-5736) */
+        attach_prog(p.pid, (const char *[]){ "-m", "--", "true", NULL }, &r);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "CAP_SYS_PTRACE") && count_lines(r.err) == 1, "%s", r.err);
+        attach_prog(p.pid, (const char *[]){ "-m", "--exec=container", "--", "/sbin/init", NULL }, &r);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "CAP_SYS_PTRACE") && count_lines(r.err) == 1, "%s", r.err);
         minictr_stop(&p);
-
 }
 
 /* A caller without CAP_SYS_PTRACE, and a container holding every capability it has. */
