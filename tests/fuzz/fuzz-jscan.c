@@ -49,7 +49,9 @@ static json_t *follow(json_t *j, const char *const *path)
 /* Refusals of jansson's that jscan does not make while scanning. */
 static bool left_to_caller(const char *why)
 {
-        static const char *const ok[] = { "decode byte", "Unicode", "too big", "overflow", "depth" };
+        /* "NUL byte in object key": jansson cannot hold "\u0000" in a key, JSON allows it */
+        static const char *const ok[] = { "decode byte", "Unicode", "too big", "overflow", "depth",
+                                          "NUL byte in object key" };
         for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
                 if (strstr(why, ok[i]))
                         return true;
