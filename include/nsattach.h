@@ -176,6 +176,7 @@ struct plan {
         gid_t gid;
         bool force_uid, force_gid;
         int pty_master, pty_slave; /* an interactive session's own terminal (SPEC 6) */
+        unsigned pty_streams;      /* which of fds 0, 1, 2 it stands for (bits) */
         gid_t *groups; /* with force_groups: the supplementary groups (the target's) */
         size_t ngroups;
         bool force_groups;

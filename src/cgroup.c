@@ -86,14 +86,18 @@ static int find_hierarchy(const char *mountinfo, const char *controllers, char *
                         continue;
                 unescape(f[3]);
                 unescape(f[4]);
-                if (!(*ret_point = strdup(f[4])) || !(*ret_root = strdup(f[3]))) {
-                        free(*ret_point);
-                        *ret_point = NULL;
-                        return -ENOMEM;
-                }
-                return 0;
+                /* the whole hierarchy if it is mounted, else the first part of it */
+                if (*ret_point && strcmp(f[3], "/") != 0)
+                        continue;
+                free(*ret_point);
+                free(*ret_root);
+                *ret_point = *ret_root = NULL;
+                if (!(*ret_point = strdup(f[4])) || !(*ret_root = strdup(f[3])))
+                        return -ENOMEM; /* the caller frees what there is */
+                if (strcmp(f[3], "/") == 0)
+                        return 0;
         }
-        return -ENOENT;
+        return *ret_point ? 0 : -ENOENT;
 }
 
 /* "N:controllers:/path" of a cgroup file: the line for these controllers */

@@ -624,9 +624,13 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
          * of its own, from the host's /dev/ptmx while we are still on the host,
          * relayed by the waiting parent: the program never holds the caller's,
          * which it could type into or take over.  A pipe stays a pipe. */
-        if (!o->no_fork && isatty(0) && isatty(1)) {
+        unsigned ttys = (isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0);
+        /* a program that becomes the container's never holds the caller's
+         * terminal, whichever of its streams that is */
+        if (!o->no_fork && ((ttys & 3) == 3 || (p->confine.on && ttys))) {
                 if ((r = pty_open(&p->pty_master, &p->pty_slave)) < 0)
                         return fail(err, errlen, r, "a terminal for the program: %s", strerror(-r));
+                p->pty_streams = ttys;
                 p->must_fork = true;
         }
 

@@ -185,6 +185,15 @@ int seccomp_apply(bool container)
 
         if (!ctx)
                 return -ENOMEM;
+        /* The native ABI's rules apply to the compat ones too (libseccomp
+         * translates them): a 32-bit program is confined, not killed. */
+        if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+                if (((r = seccomp_arch_add(ctx, SCMP_ARCH_X86)) < 0 && r != -EEXIST) ||
+                    ((r = seccomp_arch_add(ctx, SCMP_ARCH_X32)) < 0 && r != -EEXIST))
+                        goto out;
+        } else if (seccomp_arch_native() == SCMP_ARCH_AARCH64 &&
+                   (r = seccomp_arch_add(ctx, SCMP_ARCH_ARM)) < 0 && r != -EEXIST)
+                goto out;
         /* Typing into the terminal we share (TIOCSTI, lxc CVE-2016-10124), or
          * a console's selection and keyboard (TIOCLINUX). */
         if ((r = deny_ioctl(ctx, TIOCSTI)) < 0 || (r = deny_ioctl(ctx, TIOCLINUX)) < 0)

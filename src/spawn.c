@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The last steps: fork where the kernel requires it, exec, wait, forward signals. */
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -134,9 +135,11 @@ static void pty_attach(const struct plan *p)
 {
         if (p->pty_slave < 0)
                 return;
-        bool err_too = isatty(2);
-        if ((!p->confine.on && setsid() < 0) || ioctl(p->pty_slave, TIOCSCTTY, 0) < 0 || dup2(p->pty_slave, 0) < 0 ||
-            dup2(p->pty_slave, 1) < 0 || (err_too && dup2(p->pty_slave, 2) < 0)) {
+        bool ok = (p->confine.on || setsid() >= 0) && ioctl(p->pty_slave, TIOCSCTTY, 0) >= 0;
+        for (int fd = 0; fd < 3 && ok; fd++)
+                if (p->pty_streams & (1u << fd))
+                        ok = dup2(p->pty_slave, fd) >= 0;
+        if (!ok) {
                 child_fail("its terminal", errno);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
@@ -294,11 +297,14 @@ static void term_restore(struct relay *rl)
         rl->raw = false;
 }
 
-/* What the program wrote, to our stdout.  false: its terminal is closed. */
-static bool pump_out(int master)
+/* What the program wrote, to our stdout (or stderr, the one terminal among
+ * them).  One read unless drain: a program that writes faster than our
+ * terminal takes must not keep the keys and signals waiting.  false: its
+ * terminal is closed. */
+static bool pump_out(int master, int out, bool drain)
 {
         char buf[8192];
-        for (;;) {
+        do {
                 ssize_t k = read(master, buf, sizeof(buf));
                 if (k < 0 && errno == EINTR)
                         continue;
@@ -307,14 +313,15 @@ static bool pump_out(int master)
                 if (k <= 0)
                         return false; /* EIO: no one has the other end open any more */
                 for (ssize_t off = 0; off < k;) {
-                        ssize_t w = write(1, buf + off, (size_t)(k - off));
+                        ssize_t w = write(out, buf + off, (size_t)(k - off));
                         if (w < 0 && errno == EINTR)
                                 continue;
                         if (w <= 0)
                                 return true; /* our stdout is gone: the output is lost, not the program */
                         off += w;
                 }
-        }
+        } while (drain);
+        return true;
 }
 
 /*
@@ -322,10 +329,12 @@ static bool pump_out(int master)
  * and the keys and output in between.  SIGWINCH is not forwarded: the new size
  * goes to the program's terminal, whose kernel side signals the program.
  */
-static int relay_loop(pid_t child, int master, const sigset_t *set, int *ret_status)
+static int relay_loop(pid_t child, int master, unsigned streams, const sigset_t *set, int *ret_status)
 {
         struct relay rl = { .raw = false };
-        bool stdin_open = true, master_open = true;
+        /* keys only from a terminal: a pipe on stdin is the program's own */
+        bool stdin_open = streams & 1, master_open = true;
+        int out = streams & 2 ? 1 : 2;
         int sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK), r = 0;
 
         if (sfd < 0 || fcntl(master, F_SETFL, O_NONBLOCK) < 0) {
@@ -333,7 +342,8 @@ static int relay_loop(pid_t child, int master, const sigset_t *set, int *ret_sta
                 safe_close(sfd);
                 return r;
         }
-        term_raw(&rl);
+        if (streams & 1)
+                term_raw(&rl);
         for (;;) {
                 struct pollfd pf[3] = {
                         { .fd = sfd, .events = POLLIN },
@@ -347,7 +357,7 @@ static int relay_loop(pid_t child, int master, const sigset_t *set, int *ret_sta
                         break;
                 }
                 if (pf[2].revents & (POLLIN | POLLHUP | POLLERR))
-                        master_open = pump_out(master);
+                        master_open = pump_out(master, out, false);
                 if (master_open && (pf[2].revents & POLLOUT)) {
                         ssize_t w = write(master, rl.in + rl.in_off, rl.in_len - rl.in_off);
                         if (w > 0 && (rl.in_off += (size_t)w) == rl.in_len)
@@ -388,7 +398,7 @@ static int relay_loop(pid_t child, int master, const sigset_t *set, int *ret_sta
                                         continue;
                                 if (!WIFSTOPPED(st)) {
                                         if (master_open)
-                                                pump_out(master); /* its last words */
+                                                pump_out(master, out, true); /* its last words */
                                         *ret_status = st;
                                         goto done;
                                 }
@@ -399,7 +409,8 @@ static int relay_loop(pid_t child, int master, const sigset_t *set, int *ret_sta
                                         continue;
                                 term_restore(&rl);
                                 raise(SIGSTOP);
-                                term_raw(&rl);
+                                if (streams & 1)
+                                        term_raw(&rl);
                                 kill(child, SIGCONT);
                         }
                 }
@@ -410,9 +421,11 @@ done:
         return r;
 }
 
-static int supervise(pid_t child, int master, bool own_session, const sigset_t *set, int *ret_status)
+static int supervise(pid_t child, int master, unsigned streams, bool own_session, const sigset_t *set,
+                     int *ret_status)
 {
-        int r = master >= 0 ? relay_loop(child, master, set, ret_status) : wait_loop(child, own_session, set, ret_status);
+        int r = master >= 0 ? relay_loop(child, master, streams, set, ret_status)
+                            : wait_loop(child, own_session, set, ret_status);
         safe_close(master);
         return r;
 }
@@ -467,12 +480,13 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
         safe_close(alive[0]); /* alive[1] stays open for as long as we live */
         struct target keep = p->target;
         int master = TAKE_FD(p->pty_master);
+        unsigned streams = p->pty_streams;
         bool own_session = p->confine.on;
         p->target = (struct target)TARGET_INIT;
         plan_done(p);
         p->target = keep;
 
-        r = supervise(child, master, own_session, &set, ret_status);
+        r = supervise(child, master, streams, own_session, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }
@@ -531,26 +545,52 @@ static int close_all_but(const int *keep, size_t n)
  * becomes our child; it waits for our word that it is (its death signal is
  * set after that, or its first parent's exit would fire it).
  */
-/* Our one child, as the kernel lists it: the program, once its first parent
- * is gone (nothing the program's process holds could forge it). */
-static pid_t only_child(void)
+/* Our children, as the kernel lists them ("12 34 "), into a string. */
+static char *children_now(void)
 {
-        _cleanup_free_ char *list = NULL;
-        char *end;
+        char *list = NULL;
         if (read_file_at(AT_FDCWD, "/proc/thread-self/children", &list, NULL) < 0)
+                return NULL;
+        return list;
+}
+
+/* The one child of ours not in before: the program, once its first parent is
+ * gone (nothing the program's process holds could forge it; children we were
+ * started with are in before). */
+static pid_t new_child(const char *before)
+{
+        _cleanup_free_ char *now = children_now();
+        pid_t found = -1;
+        if (!now)
                 return -1;
-        errno = 0;
-        long pid = strtol(list, &end, 10);
-        if (errno || pid <= 0 || pid > INT32_MAX || *end != ' ' || end[1] != '\0')
-                return -1; /* none, or more than one */
-        return (pid_t)pid;
+        for (char *q = now, *end; *q; q = end) {
+                errno = 0;
+                long pid = strtol(q, &end, 10);
+                if (errno || end == q || pid <= 0 || pid > INT32_MAX)
+                        return -1;
+                end += strspn(end, " ");
+                char word[24];
+                snprintf(word, sizeof(word), "%ld ", pid);
+                bool old = false;
+                for (const char *b = before ? before : ""; *b && !old;) {
+                        old = strncmp(b, word, strlen(word)) == 0;
+                        b += strcspn(b, " ");
+                        b += strspn(b, " ");
+                }
+                if (old)
+                        continue;
+                if (found > 0)
+                        return -1; /* more than one */
+                found = (pid_t)pid;
+        }
+        return found;
 }
 
 int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_status)
 {
         sigset_t set, old;
         int alive[2];
-        pid_t first, program;
+        pid_t first, program = -1;
         int r, st;
 
         sigemptyset(&set);
@@ -561,6 +601,10 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         signal(SIGCHLD, SIG_DFL);
         if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || sigprocmask(SIG_BLOCK, &set, &old) < 0)
                 return -errno;
+        /* the program's end of the pipe can go (the container may kill it): an
+         * error to report, not a signal to die of */
+        signal(SIGPIPE, SIG_IGN);
+        _cleanup_free_ char *before = children_now();
         if (pipe2(alive, O_CLOEXEC) < 0) {
                 r = -errno;
                 sigprocmask(SIG_SETMASK, &old, NULL);
@@ -579,6 +623,13 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 char err[512];
                 safe_close(alive[1]);
                 sigprocmask(SIG_SETMASK, &old, NULL);
+                signal(SIGPIPE, SIG_DFL);
+                /* none of our groups into the container, even where its user
+                 * namespace will not let them be changed (setgroups "deny") */
+                if (setgroups(0, NULL) < 0 && errno != EPERM) {
+                        child_fail("dropping our supplementary groups", errno);
+                        _exit(NSATTACH_EXIT_FAILURE);
+                }
                 /* into the target's cgroups first: from its cgroup namespace ours
                  * may be out of sight */
                 if ((r = cgroup_join(&p->cgroups)) < 0) {
@@ -622,37 +673,68 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         safe_close(alive[0]);
         struct target keep = p->target;
         int master = TAKE_FD(p->pty_master);
+        unsigned streams = p->pty_streams;
         p->target = (struct target)TARGET_INIT;
         plan_done(p);
         p->target = keep;
 
-        while ((r = (int)waitpid(first, &st, 0)) < 0 && errno == EINTR)
-                ;
-        if (r < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || (program = only_child()) <= 0) {
+        /* Waiting for the first child, a signal for the program (SIGTERM, a
+         * timeout's) ends the attach instead: there is no program yet. */
+        int interrupted = 0;
+        r = 0;
+        for (;;) {
+                siginfo_t si;
+                int sig = sigwaitinfo(&set, &si);
+                if (sig < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        r = -errno;
+                        kill(first, SIGKILL);
+                        waitpid(first, &st, 0);
+                        break;
+                }
+                if (sig == SIGCHLD) {
+                        pid_t w = waitpid(first, &st, WNOHANG);
+                        if (w == first)
+                                break;
+                        continue;
+                }
+                if (sig != SIGCONT && sig != SIGWINCH && !interrupted) {
+                        interrupted = sig;
+                        kill(first, SIGKILL);
+                }
+        }
+        if (r < 0 || interrupted || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || (program = new_child(before)) <= 0) {
                 /* it said why, and its status is ours; killed (by the container's
-                 * racer, say), it could not say: we do */
+                 * racer, or by us for a signal), it could not say: we do, before
+                 * anything pending is unblocked */
                 safe_close(master);
-                sigprocmask(SIG_SETMASK, &old, NULL);
-                if (r < 0)
-                        return -ECHILD;
-                if (WIFSIGNALED(st))
+                if (interrupted)
+                        fprintf(stderr, "nsattach: %s: attaching was interrupted (signal %d)\n", target, interrupted);
+                else if (r == 0 && WIFSIGNALED(st))
                         fprintf(stderr, "nsattach: %s: attaching was interrupted (our child got signal %d)\n",
                                 target, WTERMSIG(st));
-                else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                else if (r == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
                         fprintf(stderr, "nsattach: %s: the program's process went missing\n", target);
-                *ret_status = WIFEXITED(st) && WEXITSTATUS(st) != 0 ? st : NSATTACH_EXIT_FAILURE << 8;
+                sigprocmask(SIG_SETMASK, &old, NULL);
+                if (r < 0)
+                        return r;
+                *ret_status = !interrupted && WIFEXITED(st) && WEXITSTATUS(st) != 0 ? st : NSATTACH_EXIT_FAILURE << 8;
                 return 0;
         }
         /* reaped: the program has been handed to us */
         char word = 1;
         if (write(alive[1], &word, 1) != 1) {
-                r = -errno;
+                /* its end is gone: killed in the container before it ran */
                 kill(program, SIGKILL);
+                waitpid(program, NULL, 0);
                 safe_close(master);
+                fprintf(stderr, "nsattach: %s: the program's process was killed while attaching\n", target);
                 sigprocmask(SIG_SETMASK, &old, NULL);
-                return r;
+                *ret_status = NSATTACH_EXIT_FAILURE << 8;
+                return 0;
         }
-        r = supervise(program, master, true, &set, ret_status);
+        r = supervise(program, master, streams, true, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }

@@ -541,12 +541,15 @@ Test(views, mnt_view_has_the_targets_privileges)
 
 /* Runs nsattach ARGS with a new pseudo-terminal as its stdin (stdout and stderr
  * to a pipe): what an interactive caller's program gets. */
+static char last_tty[64]; /* the terminal attach_on_a_terminal() made */
+
 static void attach_on_a_terminal(pid_t pid, const char *const *args, char *out, size_t len)
 {
         int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), pipefd[2];
         cr_assert_geq(m, 0);
         cr_assert_eq(grantpt(m), 0);
         cr_assert_eq(unlockpt(m), 0);
+        snprintf(last_tty, sizeof(last_tty), "%s", ptsname(m));
         cr_assert_eq(pipe2(pipefd, O_CLOEXEC), 0);
         char p[16], *argv[24];
         int n = 0;
@@ -587,22 +590,38 @@ Test(views, container_view_syscall_filter)
         attach_prog(c.pid, (const char *[]){ "-m", "--", helper_path("sysprobe"), NULL }, &r);
         cr_assert_eq(r.code, 0, "%s", r.err);
         cr_assert_str_eq(r.out, "tiocsti EPERM\ntiocsti-high EPERM\ntioclinux EPERM\nunshare-user EPERM\n"
-                                "open_by_handle_at EPERM\nkeyctl EPERM\nclone3 ENOSYS\nmount EPERM\n");
+                                "open_by_handle_at EPERM\nkeyctl EPERM\nclone3 ENOSYS\nmount EPERM\nint80-getpid ok\n");
 
         /* net view, stdin /dev/null: no filter at all */
         attach_prog(c.pid, (const char *[]){ "-n", "--", helper_path("sysprobe"), NULL }, &r);
         cr_assert_eq(r.code, 0, "%s", r.err);
         cr_assert_str_eq(r.out, "tiocsti ENOTTY\ntiocsti-high ENOTTY\ntioclinux ENOTTY\nunshare-user ok\n"
-                                "open_by_handle_at EFAULT\nkeyctl ok\nclone3 EINVAL\nmount ok\n");
+                                "open_by_handle_at EFAULT\nkeyctl ok\nclone3 EINVAL\nmount ok\nint80-getpid ok\n");
 
         /* on a terminal: the program cannot type into it, in either view */
         char out[4096];
         attach_on_a_terminal(c.pid, (const char *[]){ "-n", "--", helper_path("sysprobe"), NULL }, out, sizeof(out));
         cr_assert_str_eq(out, "tiocsti EPERM\ntiocsti-high EPERM\ntioclinux EPERM\nunshare-user ok\n"
-                              "open_by_handle_at EFAULT\nkeyctl ok\nclone3 EINVAL\nmount ok\n");
+                              "open_by_handle_at EFAULT\nkeyctl ok\nclone3 EINVAL\nmount ok\nint80-getpid ok\n");
         attach_on_a_terminal(c.pid, (const char *[]){ "-m", "--", helper_path("sysprobe"), NULL }, out, sizeof(out));
         cr_assert(strncmp(out, "tiocsti EPERM\ntiocsti-high EPERM\ntioclinux EPERM\nunshare-user EPERM\n", 63) == 0,
                   "%s", out);
+        /* only stdin a terminal, in a container view: a terminal of its own all the same */
+        attach_on_a_terminal(c.pid, (const char *[]){ "-m", "--", "readlink", "/proc/self/fd/0", NULL }, out, sizeof(out));
+        cr_assert(strncmp(out, "/dev/pts/", 9) == 0, "%s", out);
+        char mine[80];
+        snprintf(mine, sizeof(mine), "%s\n", last_tty);
+        cr_assert_str_neq(out, mine, "the container's program holds the caller's terminal");
+}
+
+/* nsattach started by a shell with children of its own: the program is still found. */
+Test(views, container_view_with_inherited_children)
+{
+        char cmd[512], out[256];
+        snprintf(cmd, sizeof(cmd), "sh -c 'sleep 2 & exec %s -t %d -m -- echo hi' </dev/null; echo rc=$?", nsattach_path(),
+                 (int)c.pid);
+        host_output(cmd, out, sizeof(out));
+        cr_assert_str_eq(out, "hi\nrc=0\n");
 }
 
 static unsigned long long proc_status_hex(pid_t pid, const char *key)

@@ -31,5 +31,13 @@ int main(void)
         probe("keyctl", syscall(__NR_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0));
         probe("clone3", syscall(__NR_clone3, NULL, 0));
         probe("mount", unshare(CLONE_NEWNS) < 0 ? -1 : mount("sysprobe", "/tmp", "tmpfs", 0, "size=4k"));
+#if defined(__x86_64__)
+        /* the 32-bit ABI (getpid is 20 there): confined like the native one, not killed */
+        long pid;
+        __asm__ volatile("int $0x80" : "=a"(pid) : "a"(20L) : "memory");
+        probe("int80-getpid", pid > 0 ? 0 : -1);
+#else
+        probe("int80-getpid", 0);
+#endif
         return 0;
 }
