@@ -190,7 +190,6 @@ void plan_done(struct plan *p);
 int ns_open_file(const char *path, int want_flag, int *ret_fd, dev_t *ret_dev, ino_t *ret_ino);
 int ns_enter(struct plan *p, enum ns_type *ret_failed);
 int ns_verify(const struct plan *p, bool children_only_too, enum ns_type *ret_failed);
-int ns_verify_some(const struct plan *p, bool in_child, bool only_children, enum ns_type *ret_failed);
 int ns_enter_verified(struct plan *p, const char *target, char *err, size_t errlen);
 bool caller_is_privileged(void);
 

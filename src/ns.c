@@ -153,22 +153,12 @@ int ns_enter(struct plan *p, enum ns_type *ret_failed)
 
 int ns_verify(const struct plan *p, bool in_child, enum ns_type *ret_failed)
 {
-        return ns_verify_some(p, in_child, false, ret_failed);
-}
-
-/*
- * in_child: we are a process forked since entering, which pid and time
- * namespaces apply to.  only_children: check only those (the others may have
- * changed since on purpose: the mnt view's private mount namespace).
- */
-int ns_verify_some(const struct plan *p, bool in_child, bool only_children, enum ns_type *ret_failed)
-{
         for (int i = 0; i < _NS_MAX; i++) {
                 const struct ns_info *n = &ns_table[i];
                 char path[64];
                 struct stat st;
 
-                if (!p->ns[i].enter || (only_children && !n->children_only))
+                if (!p->ns[i].enter)
                         continue;
                 snprintf(path, sizeof(path), "thread-self/ns/%s",
                          n->children_only && !in_child ? n->child_name : n->name);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -430,42 +429,54 @@ static int supervise(pid_t child, int master, unsigned streams, bool own_session
         return r;
 }
 
-int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
+/*
+ * The waiting parent's fork: the signals it waits for blocked before, so
+ * nothing sent in between is lost (an inherited SIG_IGN for SIGCHLD would make
+ * the kernel reap the child for us), and a pipe whose read end, the child's,
+ * sees POLLHUP once we are gone.  In the child: the mask as it was, only the
+ * read end.  Returns fork()'s answer, or -errno with nothing left over.
+ */
+static pid_t fork_waited(sigset_t *set, sigset_t *old, int alive[2])
 {
-        sigset_t set, old;
-        int alive[2]; /* the program's read end sees POLLHUP once we are gone */
-        enum ns_type failed;
-        pid_t child;
-        int r;
-
-        sigemptyset(&set);
+        sigemptyset(set);
         for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
-                sigaddset(&set, forwarded[i]);
-        sigaddset(&set, SIGCHLD);
-        sigaddset(&set, SIGCONT);
-        /* Blocked before fork so nothing sent in between is lost; an inherited
-         * SIG_IGN for SIGCHLD would make the kernel reap the program for us. */
+                sigaddset(set, forwarded[i]);
+        sigaddset(set, SIGCHLD);
+        sigaddset(set, SIGCONT);
         signal(SIGCHLD, SIG_DFL);
-        if (sigprocmask(SIG_BLOCK, &set, &old) < 0)
+        if (sigprocmask(SIG_BLOCK, set, old) < 0)
                 return -errno;
-
         if (pipe2(alive, O_CLOEXEC) < 0) {
-                r = -errno;
-                sigprocmask(SIG_SETMASK, &old, NULL);
+                int r = -errno;
+                sigprocmask(SIG_SETMASK, old, NULL);
                 return r;
         }
-
-        child = fork();
+        pid_t child = fork();
         if (child < 0) {
-                r = -errno;
+                int r = -errno;
                 safe_close(alive[0]);
                 safe_close(alive[1]);
-                sigprocmask(SIG_SETMASK, &old, NULL);
+                sigprocmask(SIG_SETMASK, old, NULL);
                 return r;
         }
         if (child == 0) {
                 safe_close(alive[1]);
-                sigprocmask(SIG_SETMASK, &old, NULL);
+                sigprocmask(SIG_SETMASK, old, NULL);
+        }
+        return child;
+}
+
+int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
+{
+        sigset_t set, old;
+        int alive[2];
+        enum ns_type failed;
+        int r;
+
+        pid_t child = fork_waited(&set, &old, alive);
+        if (child < 0)
+                return child;
+        if (child == 0) {
                 /* pid and time namespaces apply from this process on: check them. */
                 r = ns_verify(p, true, &failed);
                 if (r < 0) {
@@ -516,15 +527,10 @@ static int close_all_but(const int *keep, size_t n)
         unsigned from = 3;
         for (size_t i = 0; i <= m; i++) {
                 unsigned to = i < m ? (unsigned)k[i] : ~0U;
-                if (to > from && sys_close_range(from, to == ~0U ? ~0U : to - 1, 0) < 0) {
-                        if (errno != ENOSYS)
-                                return -1;
-                        /* before Linux 5.9: one by one, as close_from_3() does */
-                        struct rlimit rl;
-                        unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536
-                                               ? (unsigned)rl.rlim_cur : 65536;
-                        for (unsigned fd = from; fd < to && fd < max; fd++)
-                                close((int)fd);
+                int r = to > from ? close_fds(from, to == ~0U ? ~0U : to - 1) : 0;
+                if (r < 0) {
+                        errno = -r;
+                        return -1;
                 }
                 if (i < m)
                         from = (unsigned)k[i] + 1;
@@ -593,36 +599,17 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         pid_t first, program = -1;
         int r, st;
 
-        sigemptyset(&set);
-        for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
-                sigaddset(&set, forwarded[i]);
-        sigaddset(&set, SIGCHLD);
-        sigaddset(&set, SIGCONT);
-        signal(SIGCHLD, SIG_DFL);
-        if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || sigprocmask(SIG_BLOCK, &set, &old) < 0)
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
                 return -errno;
         /* the program's end of the pipe can go (the container may kill it): an
          * error to report, not a signal to die of */
         signal(SIGPIPE, SIG_IGN);
         _cleanup_free_ char *before = children_now();
-        if (pipe2(alive, O_CLOEXEC) < 0) {
-                r = -errno;
-                sigprocmask(SIG_SETMASK, &old, NULL);
-                return r;
-        }
-
-        first = fork();
-        if (first < 0) {
-                r = -errno;
-                safe_close(alive[0]);
-                safe_close(alive[1]);
-                sigprocmask(SIG_SETMASK, &old, NULL);
-                return r;
-        }
+        first = fork_waited(&set, &old, alive);
+        if (first < 0)
+                return first;
         if (first == 0) {
                 char err[512];
-                safe_close(alive[1]);
-                sigprocmask(SIG_SETMASK, &old, NULL);
                 signal(SIGPIPE, SIG_DFL);
                 /* none of our groups into the container, even where its user
                  * namespace will not let them be changed (setgroups "deny") */

@@ -142,10 +142,12 @@ int fds_cloexec_from_3(int proc_dirfd)
         return 0;
 }
 
-void close_from_3(void)
+int close_fds(unsigned from, unsigned last)
 {
-        if (sys_close_range(3, ~0U, 0) == 0)
-                return;
+        if (sys_close_range(from, last, 0) == 0)
+                return 0;
+        if (errno != ENOSYS)
+                return -errno;
         /*
          * Before Linux 5.9.  Not closefrom(), which lists /proc/self/fd: after
          * setns() that is the container's /proc, and a container can mount
@@ -153,9 +155,15 @@ void close_from_3(void)
          * this makes them gone before exec as well.
          */
         struct rlimit rl;
-        int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536;
-        for (int fd = 3; fd < max; fd++)
-                close(fd);
+        unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (unsigned)rl.rlim_cur : 65536;
+        for (unsigned fd = from; fd <= last && fd < max; fd++)
+                close((int)fd);
+        return 0;
+}
+
+void close_from_3(void)
+{
+        (void)close_fds(3, ~0U);
 }
 
 void strip_controls(char *s, bool keep_nl)

@@ -79,18 +79,23 @@ static void minictr_stop(struct minictr *c)
         system(cmd);
 }
 
-static void attach_prog(pid_t pid, const char *const *args, struct result *r)
+/* argv of "nsattach -t PID ARGS...", pid's digits in p */
+static void nsattach_argv(pid_t pid, const char *const *args, char p[16], char *argv[24])
 {
-        char p[16];
-        char *argv[24];
         int n = 0;
-        snprintf(p, sizeof(p), "%d", (int)pid);
+        snprintf(p, 16, "%d", (int)pid);
         argv[n++] = (char *)nsattach_path();
         argv[n++] = "-t";
         argv[n++] = p;
         for (; *args && n < 22; args++)
                 argv[n++] = (char *)*args;
         argv[n] = NULL;
+}
+
+static void attach_prog(pid_t pid, const char *const *args, struct result *r)
+{
+        char p[16], *argv[24];
+        nsattach_argv(pid, args, p, argv);
         cr_assert_eq(run(argv, r), 0);
 }
 
@@ -552,14 +557,7 @@ static void attach_on_a_terminal(pid_t pid, const char *const *args, char *out, 
         snprintf(last_tty, sizeof(last_tty), "%s", ptsname(m));
         cr_assert_eq(pipe2(pipefd, O_CLOEXEC), 0);
         char p[16], *argv[24];
-        int n = 0;
-        snprintf(p, sizeof(p), "%d", (int)pid);
-        argv[n++] = (char *)nsattach_path();
-        argv[n++] = "-t";
-        argv[n++] = p;
-        for (; *args && n < 22; args++)
-                argv[n++] = (char *)*args;
-        argv[n] = NULL;
+        nsattach_argv(pid, args, p, argv);
         pid_t child = fork();
         if (child == 0) {
                 int s = open(ptsname(m), O_RDWR | O_NOCTTY);
