@@ -25,11 +25,14 @@
  * anything is missing, unexpected or not worth it, the view copies the
  * caller's namespace as before.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -47,6 +50,10 @@
  * roots, would otherwise rewrite each other's plan on every attach. */
 #define CACHE_MAGIC "nsattach host view 4"
 #define CACHE_FILE "hostview4"
+/* Plans kept at most: one per root mount and set of directories left out;
+ * a root mount that is gone (its id is never used again) leaves its plan
+ * behind, so the oldest go when there are more. */
+#define CACHE_KEEP 16
 /* A mount with this many children is mounted afresh rather than cloned (F). */
 #define HOSTVIEW_FRESH_MIN 16
 /* Block file systems that give back the superblock already mounted from a
@@ -324,6 +331,67 @@ out:
         return r;
 }
 
+struct cached_plan {
+        char name[NAME_MAX + 1];
+        struct timespec mtime;
+};
+
+static int older_first(const void *a, const void *b)
+{
+        const struct timespec *x = &((const struct cached_plan *)a)->mtime, *y = &((const struct cached_plan *)b)->mtime;
+        if (x->tv_sec != y->tv_sec)
+                return x->tv_sec < y->tv_sec ? -1 : 1;
+        return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
+}
+
+/*
+ * After a plan is written (a miss, so not on the fast path): the plans of
+ * other versions of nsattach go, a temporary file a killed nsattach left goes
+ * after a minute, and of this version's plans the newest CACHE_KEEP stay.
+ */
+static void sweep_plans(const char *cache)
+{
+        _cleanup_free_ struct cached_plan *v = NULL;
+        size_t n = 0, cap = 0;
+        DIR *d = opendir(cache);
+        struct timespec now;
+        struct dirent *de;
+
+        if (!d)
+                return;
+        clock_gettime(CLOCK_REALTIME, &now);
+        while ((de = readdir(d))) {
+                const char *name = de->d_name;
+                struct stat st;
+                if (strncmp(name, "hostview", 8) != 0 || fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                    !S_ISREG(st.st_mode))
+                        continue;
+                bool ours = !strncmp(name, CACHE_FILE "-", sizeof(CACHE_FILE));
+                const char *dot = strchr(name, '.');
+                if (!ours || (dot && st.st_mtim.tv_sec < now.tv_sec - 60)) {
+                        unlinkat(dirfd(d), name, 0);
+                        continue;
+                }
+                size_t len = strlen(name);
+                if (dot || len >= sizeof(v->name))
+                        continue;
+                if (n == cap) {
+                        struct cached_plan *w = reallocarray(v, cap = cap ? 2 * cap : 32, sizeof(*v));
+                        if (!w)
+                                break;
+                        v = w;
+                }
+                memcpy(v[n].name, name, len + 1);
+                v[n++].mtime = st.st_mtim;
+        }
+        if (n > CACHE_KEEP) {
+                qsort(v, n, sizeof(*v), older_first);
+                for (size_t i = 0; i < n - CACHE_KEEP; i++)
+                        unlinkat(dirfd(d), v[i].name, 0);
+        }
+        closedir(d);
+}
+
 /*
  * The plan for this mount table: from the cache when it is still this
  * table's, unless fresh.  The table is known by its size and its newest mount
@@ -357,8 +425,8 @@ static int get_plan(const char *cache, uint64_t root_id, uint32_t count, uint64_
                 return (int)n;
         if ((r = compute_plan(ids, (size_t)n, root_id, out, nout, &plan)) < 0)
                 return r;
-        if (cached && (text = rt_path("%s%s", head, plan)))
-                rt_cache_write(path, text);
+        if (cached && (text = rt_path("%s%s", head, plan)) && rt_cache_write(path, text) == 0)
+                sweep_plans(cache);
         *ret = TAKE_PTR(plan);
         return 0;
 }

@@ -171,6 +171,27 @@ is "a cached plan that is not one: the view is the copy, mounts under the runtim
 rm -f "$tmp/cache"/hostview*
 run "$NSATTACH" -t "$PID" -n -- cat /proc/self/mountinfo
 is "without it the plan is made again" "$rc $(mounts_under "$out" "$D")" "0 0"
+
+# ---- plans left behind: other versions', gone root mounts', killed writers' ----
+current=$(cd "$tmp/cache" && ls hostview*)
+for i in $(seq 20); do echo "nsattach host view 4 $i" >"$tmp/cache/hostview4-$i-0123456789abcdef"; done
+touch -d '2 hours ago' "$tmp/cache"/hostview4-*-0123456789abcdef
+touch -d '1 hour ago' "$tmp/cache"/hostview4-20-0123456789abcdef
+echo old >"$tmp/cache/hostview-7" && echo old >"$tmp/cache/hostview3-7-0123456789abcdef"
+echo tmp >"$tmp/cache/hostview4-8-0123456789abcdef.12345" && touch -d '2 hours ago' "$tmp/cache/hostview4-8-0123456789abcdef.12345"
+echo tmp >"$tmp/cache/hostview4-9-0123456789abcdef.12346"
+echo theirs >"$tmp/cache/docker-0123456789abcdef"
+mkdir "$tmp/early/new" && mount -t tmpfs -o size=4k hv-new "$tmp/early/new" # a new mount: the plan is made again
+run "$NSATTACH" -t "$PID" -n -- cat /proc/self/mountinfo
+kept=$(cd "$tmp/cache" && ls)
+is "after a new plan: 16 plans of this version (this one and the newest others), no other version's" \
+        "$rc $(grep -c '^hostview4-[0-9]*-[0-9a-f]*$' <<<"$kept") $(grep -c '^hostview-\|^hostview3-' <<<"$kept")" "0 16 0"
+is "the plan just made and the newest other are among them" \
+        "$(grep -cx -e "$current" -e hostview4-20-0123456789abcdef <<<"$kept")" 2
+is "a writer's temporary file goes after a minute, not before; other caches stay" \
+        "$(grep -c '\.12345$' <<<"$kept") $(grep -c '\.12346$' <<<"$kept") $(grep -c '^docker-' <<<"$kept")" "0 1 1"
+umount "$tmp/early/new"
+rm -f "$tmp/cache"/*
 cd "$D/overlay2/c7/merged" || bail "cd into a container mount"
 run "$NSATTACH" -t "$PID" -n -- sh -c 'pwd; cat /proc/self/mountinfo'
 is "called from inside a runtime's mount: the copy, so the working directory is still there" \
