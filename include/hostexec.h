@@ -17,6 +17,20 @@
 #define HOSTEXEC_TREE HOSTEXEC_PREFIX "/host" /* the host's /usr, /bin, /lib... */
 #define HOSTEXEC_BIN HOSTEXEC_PREFIX "/bin"   /* one name per host command, for PATH */
 #define HOSTEXEC_PROG HOSTEXEC_PREFIX "/prog" /* a program from outside those trees */
+#define HOSTEXEC_SELF HOSTEXEC_PREFIX "/exec" /* the trampoline itself, on the view's read-only root */
+
+/*
+ * The trampoline as launcher: exec'd as HOSTEXEC_SELF with this argv[0], and
+ *   LAUNCH_ARGV0 PTY_FD PTY_STREAMS PATH -- ARGV...
+ * it puts PTY_FD (-1: none) on the streams of the PTY_STREAMS bitmask, closes
+ * the rest and forks the program's process, which takes over the part of
+ * spawn.c's run_program() after the hand-off: it waits for nsattach's SIGUSR1
+ * (sent from outside its pid namespace), dies with nsattach after, leaves the
+ * session with that terminal as its controlling one, and runs PATH through
+ * hostexec().  The launcher exits once it has forked.  It grants nothing:
+ * whoever execs it can do each step without it.
+ */
+#define HOSTEXEC_LAUNCH_ARGV0 "nsattach-launch"
 
 /* Where a command name is looked up on the host, in PATH order (relative to the tree). */
 extern const char *const hostexec_path_dirs[];

@@ -150,6 +150,9 @@ struct cgjoin {
 struct confine {
         bool on;
         uint64_t cap_prm, cap_eff, cap_bnd; /* the target's, from /proc/PID/status */
+        /* The target can trace our processes in its pid namespace: the program's
+         * is launched from the view's trampoline, not forked from nsattach. */
+        bool launch;
 };
 
 struct plan {

@@ -290,7 +290,7 @@ static int mkdir_p(const char *path)
 static int link_commands(void)
 {
         _cleanup_close_ int bin = open(HOSTEXEC_BIN, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        _cleanup_close_ int exe = open(HOSTEXEC_PREFIX "/exec", O_PATH | O_CLOEXEC);
+        _cleanup_close_ int exe = open(HOSTEXEC_SELF, O_PATH | O_CLOEXEC);
 
         if (bin < 0 || exe < 0)
                 return -errno;
@@ -413,7 +413,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
                 if ((r = mkdir_p(HOSTEXEC_PROG)) < 0 || (r = mount_on(mv->prog_fd, AT_FDCWD, mv->prog, false)) < 0)
                         return r;
         }
-        _cleanup_close_ int t = open(HOSTEXEC_PREFIX "/exec", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
+        _cleanup_close_ int t = open(HOSTEXEC_SELF, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
         if (t < 0)
                 return -errno;
         if ((r = write_all(t, nsattach_trampoline, tsize)) < 0)

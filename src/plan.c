@@ -334,20 +334,25 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
             (r = status_caps(p->target.procfd, "status", "CapEff", &p->confine.cap_eff)) < 0 ||
             (r = status_caps(p->target.procfd, "status", "CapBnd", &p->confine.cap_bnd)) < 0)
                 return fail(err, errlen, r, "%s: capabilities: %s", o->target, target_error(r));
-        /* Until its exec, the program's process runs nsattach's own binary, from
-         * the host's file system: a container that can trace it (CAP_SYS_PTRACE
-         * in our user namespace) could take a handle on that file through
-         * /proc/PID/exe and write it once the attach is over (runc
-         * CVE-2019-5736).  Refused until that process starts from a sealed copy.
-         * (A target in our pid namespace holding it can trace nsattach itself:
+        /* Until its exec, the program's process would run nsattach's own binary,
+         * from the host's file system: a container that can trace it
+         * (CAP_SYS_PTRACE in our user namespace) could take a handle on that file
+         * through /proc/PID/exe and write it once the attach is over (runc
+         * CVE-2019-5736).  In the mnt view it is launched from the view's
+         * trampoline instead, a file on its read-only root (spawn.c); without
+         * the view there is no such file, so --exec=container is refused.  (A
+         * target in our pid namespace holding it can trace nsattach itself:
          * it is the host's already.) */
         if (own_pid_ns && (p->confine.cap_bnd & (UINT64_C(1) << 19 /* CAP_SYS_PTRACE */)) &&
-            target_shares_ns(p, "user") > 0)
-                return fail(err, errlen, -EPERM,
-                            "%s can hold CAP_SYS_PTRACE: it could trace nsattach's process before the "
-                            "program starts and reach the host's nsattach binary; refusing the mnt view "
-                            "and --exec=container (the host views -n, -u, -i still work)",
-                            o->target);
+            target_shares_ns(p, "user") > 0) {
+                if (o->exec_container)
+                        return fail(err, errlen, -EPERM,
+                                    "%s can hold CAP_SYS_PTRACE: it could trace nsattach's process before the "
+                                    "program starts and reach the host's nsattach binary; refusing "
+                                    "--exec=container (the mnt view, -m, still works)",
+                                    o->target);
+                p->confine.launch = true;
+        }
         /* Capabilities held in a user namespace we do not enter are worth
          * nothing in ours: a rootless container's "full" set must not become
          * the host's. */

@@ -592,6 +592,47 @@ static pid_t new_child(const char *before)
         return found;
 }
 
+/*
+ * For a target that can trace what enters its pid namespace (plan.c): a
+ * process forked from here runs nsattach's binary, a host file, until its
+ * exec, and a tracer would hold it through /proc/PID/exe.  So the first child
+ * becomes the view's trampoline as launcher (hostexec.h), with the filter
+ * loaded already (it stays through exec and fork), and the program's process
+ * is forked from that: its /proc/PID/exe is the trampoline, on the view's
+ * read-only root, its memory nothing of nsattach's.
+ */
+static _Noreturn void launch_program(const struct plan *p, char **argv)
+{
+        char pty[16], streams[4];
+        size_t argc = 0;
+        int r;
+
+        while (argv[argc])
+                argc++;
+        char **largv = calloc(argc + 6, sizeof(*largv));
+        if (!largv) {
+                child_fail("launcher", ENOMEM);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+        snprintf(pty, sizeof(pty), "%d", p->pty_slave >= 0 ? p->pty_slave : -1);
+        snprintf(streams, sizeof(streams), "%u", p->pty_slave >= 0 ? p->pty_streams & 7 : 0);
+        char *head[] = { HOSTEXEC_LAUNCH_ARGV0, pty, streams, p->mnt.prog, "--" };
+        memcpy(largv, head, sizeof(head));
+        memcpy(largv + ELEMENTSOF(head), argv, argc * sizeof(*argv));
+        /* its terminal stays open through the exec; our pipe does not */
+        if (p->pty_slave >= 0 && fcntl(p->pty_slave, F_SETFD, 0) < 0) {
+                child_fail("launcher", errno);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+        if ((r = seccomp_apply(true)) < 0) {
+                child_fail("loading the syscall filter", -r);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+        execve(HOSTEXEC_SELF, largv, p->envp);
+        child_fail("starting the launcher " HOSTEXEC_SELF, errno);
+        _exit(NSATTACH_EXIT_FAILURE);
+}
+
 int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_status)
 {
         sigset_t set, old;
@@ -639,6 +680,8 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                         child_fail("closing the host's file descriptors", errno);
                         _exit(NSATTACH_EXIT_FAILURE);
                 }
+                if (p->confine.launch)
+                        launch_program(p, argv);
                 pid_t child = fork();
                 if (child < 0) {
                         child_fail("fork", errno);
@@ -661,6 +704,7 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         struct target keep = p->target;
         int master = TAKE_FD(p->pty_master);
         unsigned streams = p->pty_streams;
+        bool launched = p->confine.launch;
         p->target = (struct target)TARGET_INIT;
         plan_done(p);
         p->target = keep;
@@ -711,7 +755,7 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         }
         /* reaped: the program has been handed to us */
         char word = 1;
-        if (write(alive[1], &word, 1) != 1) {
+        if (launched ? kill(program, SIGUSR1) < 0 : write(alive[1], &word, 1) != 1) {
                 /* its end is gone: killed in the container before it ran */
                 kill(program, SIGKILL);
                 waitpid(program, NULL, 0);

@@ -6,15 +6,106 @@
  * would look for one.  It learns which command it stands for from the path
  * it was exec'd by (AT_EXECFN, not /proc: the container's /proc may not show
  * us), finds it in the host's trees and runs it through the host's loader.
+ *
+ * Exec'd as HOSTEXEC_LAUNCH_ARGV0, it is the launcher of the program's
+ * process instead (hostexec.h, spawn.c): that process then runs this file,
+ * on the view's read-only root, until its exec, not nsattach's own binary
+ * from the host's file system.
  */
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hostexec.h"
+
+/* nsattach's exit statuses (nsattach.h, which this static program does not link with) */
+enum { LAUNCH_FAILURE = 125, LAUNCH_CANNOT_EXEC = 126, LAUNCH_NOT_FOUND = 127 };
+
+static _Noreturn void launch_fail(const char *what, int err)
+{
+        fprintf(stderr, "nsattach: %s: %s\n", what, strerror(err));
+        _exit(LAUNCH_FAILURE);
+}
+
+/* A small decimal fd number (or -1), all of the string. */
+static int launch_int(const char *s, int min, int max)
+{
+        char *end;
+        errno = 0;
+        long v = strtol(s, &end, 10);
+        if (errno || end == s || *end || v < min || v > max)
+                launch_fail("launcher arguments", EINVAL);
+        return (int)v;
+}
+
+static int launch(int argc, char *argv[], char *envp[])
+{
+        if (argc < 6 || strcmp(argv[4], "--") != 0 || argv[3][0] != '/')
+                launch_fail("launcher arguments", EINVAL);
+        int pty = launch_int(argv[1], -1, 1 << 20), ctty = -1;
+        unsigned streams = (unsigned)launch_int(argv[2], 0, 7);
+        const char *path = argv[3];
+        char **prog = argv + 5;
+        sigset_t word, old;
+        siginfo_t si;
+
+        /* Until its exec, the program's process is ours: not to be traced by
+         * the container's processes without CAP_SYS_PTRACE, and holding only
+         * the streams it will have, for those with it. */
+        if (prctl(PR_SET_DUMPABLE, 0) < 0)
+                launch_fail("launcher", errno);
+        for (int fd = 0; pty >= 0 && fd < 3; fd++)
+                if (streams & (1u << fd)) {
+                        if (dup2(pty, fd) < 0)
+                                launch_fail("its terminal", errno);
+                        if (ctty < 0)
+                                ctty = fd;
+                }
+        if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
+                for (int fd = 3; fd < 1024; fd++)
+                        close(fd);
+        sigemptyset(&word);
+        sigaddset(&word, SIGUSR1);
+        if (sigprocmask(SIG_BLOCK, &word, &old) < 0)
+                launch_fail("launcher", errno);
+        pid_t child = fork();
+        if (child < 0)
+                launch_fail("fork", errno);
+        if (child > 0)
+                _exit(0);
+
+        /* nsattach's word once it has adopted us: SIGUSR1 from outside our pid
+         * namespace, the only senders whose pid is 0 here (the container's are
+         * ignored); then our death with it, unless it is gone already (our
+         * parent would then be the container's init, not one outside). */
+        for (;;) {
+                if (sigwaitinfo(&word, &si) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        launch_fail("launcher", errno);
+                }
+                if (si.si_code == SI_USER && si.si_pid == 0)
+                        break;
+        }
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != 0)
+                _exit(LAUNCH_FAILURE);
+        if (setsid() < 0)
+                launch_fail("leaving the caller's terminal session", errno);
+        if (ctty >= 0 && ioctl(ctty, TIOCSCTTY, 0) < 0)
+                launch_fail("its terminal", errno);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        int r = hostexec(path, prog, envp);
+        fprintf(stderr, "nsattach: %s: %s\n", prog[0], strerror(-r));
+        _exit(r == -ENOENT ? LAUNCH_NOT_FOUND : LAUNCH_CANNOT_EXEC);
+}
 
 int main(int argc, char *argv[], char *envp[])
 {
@@ -23,6 +114,8 @@ int main(int argc, char *argv[], char *envp[])
         const char *name;
         int r = -ENOENT;
 
+        if (argc > 0 && argv[0] && strcmp(argv[0], HOSTEXEC_LAUNCH_ARGV0) == 0)
+                return launch(argc, argv, envp);
         if (!fn || !*fn)
                 fn = argc > 0 && argv[0] ? argv[0] : "";
         name = strrchr(fn, '/');

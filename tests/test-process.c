@@ -427,6 +427,37 @@ Test(terminal, an_interactive_session_gets_its_own_terminal)
         close(m);
 }
 
+/* The same for a program the view's trampoline launches (a target that could
+ * trace ours, CAP_SYS_PTRACE: spawn.c): its terminal, its size, its keys, and
+ * that terminal as its controlling one, in a session of its own. */
+Test(terminal, a_launched_program_gets_its_terminal_too)
+{
+        struct minictr tr;
+        char pid[16], buf[4096] = "", caps[32];
+        snprintf(caps, sizeof(caps), "%llx", 0xa80425fbULL | (1ULL << 19)); /* + CAP_SYS_PTRACE */
+        minictr_start(&tr, caps);
+        snprintf(pid, sizeof(pid), "%d", (int)tr.pid);
+        char *argv[] = { (char *)nsattach_path(), "-t", pid, "-m", "--", "sh", "-c",
+                         "echo size=$(stty size); read x; echo got:$x; "
+                         "echo ctty=$(cut -d' ' -f7 /proc/$$/stat) sid=$(cut -d' ' -f6 /proc/$$/stat) pid=$$", NULL };
+        int m;
+        pid_t p = start_on_terminal(&m, -1, argv);
+        cr_assert(read_until(m, buf, sizeof(buf), "size=33 101"), "%s", buf);
+        cr_assert_eq(write(m, "abc\r", 4), 4);
+        cr_assert(read_until(m, buf, sizeof(buf), "pid="), "%s", buf);
+        cr_assert(strstr(buf, "got:abc"), "%s", buf);
+        unsigned ctty = 0, sid = 0, self = 0;
+        const char *at = strstr(buf, "ctty=");
+        cr_assert(at && sscanf(at, "ctty=%u sid=%u pid=%u", &ctty, &sid, &self) == 3, "%s", buf);
+        cr_assert_neq(ctty, 0, "no controlling terminal: %s", buf);
+        cr_assert_eq(sid, self, "not its own session's leader: %s", buf);
+        int st;
+        cr_assert_eq(waitpid(p, &st, 0), p);
+        cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %x: %s", st, buf);
+        close(m);
+        minictr_stop(&tr);
+}
+
 /* SPEC 6: stdin a pipe: no terminal of its own, the streams are what they were. */
 Test(terminal, a_pipe_stays_a_pipe)
 {

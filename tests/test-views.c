@@ -22,62 +22,6 @@
 
 #include "common.h"
 
-struct minictr {
-        pid_t shim;  /* minictr itself */
-        pid_t pid;   /* the container's pid 1, as the host sees it */
-        char root[64];
-};
-
-static void minictr_start(struct minictr *c, const char *caps)
-{
-        int out[2];
-        char buf[32] = "";
-
-        require_root();
-        strcpy(c->root, "/tmp/nsattach-minictr-XXXXXX");
-        cr_assert_not_null(mkdtemp(c->root));
-        cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
-        c->shim = fork();
-        if (c->shim == 0) {
-                dup2(out[1], 1);
-                prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed test leaves no container behind */
-                if (caps)
-                        setenv("MINICTR_CAPS", caps, 1);
-                execl(helper_path("minictr"), "minictr", c->root, "minictr-host", "198.51.100.20/24", (char *)NULL);
-                _exit(127);
-        }
-        close(out[1]);
-        ssize_t k = read(out[0], buf, sizeof(buf) - 1);
-        close(out[0]);
-        cr_assert_gt(k, 0, "minictr did not start");
-        c->pid = atoi(buf);
-        cr_assert_gt(c->pid, 0);
-        /* wait for its two workers */
-        for (int i = 0; i < 200; i++) {
-                char path[64], kids[64] = "";
-                snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)c->pid, (int)c->pid);
-                FILE *f = fopen(path, "r");
-                if (f && fgets(kids, sizeof(kids), f) && strchr(kids, ' ') && strchr(strchr(kids, ' ') + 1, ' ')) {
-                        fclose(f);
-                        return;
-                }
-                if (f)
-                        fclose(f);
-                usleep(10000);
-        }
-        cr_assert_fail("the container's workers did not start");
-}
-
-static void minictr_stop(struct minictr *c)
-{
-        if (c->shim > 0) {
-                kill(c->shim, SIGTERM);
-                waitpid(c->shim, NULL, 0);
-        }
-        char cmd[128];
-        snprintf(cmd, sizeof(cmd), "rm -rf %s", c->root);
-        system(cmd);
-}
 
 /* argv of "nsattach -t PID ARGS...", pid's digits in p */
 static void nsattach_argv(pid_t pid, const char *const *args, char p[16], char *argv[24])
@@ -313,14 +257,18 @@ Test(refusal, ptrace_capable_target)
         cr_assert_str_empty(r.out);
         attach(p.pid, n, 1, "ls /sys/class/net", &r);
         cr_assert_str_eq(r.out, "eth0\nlo\n", "the net view still works: %s", r.err);
-        /* nor a container view: until its exec the program's process runs our
-         * binary, which a tracer could take a handle on (runc CVE-2019-5736) */
-        attach_prog(p.pid, (const char *[]){ "-m", "--", "true", NULL }, &r);
-        cr_assert_eq(r.code, 125, "%s", r.err);
-        cr_assert(strstr(r.err, "CAP_SYS_PTRACE") && count_lines(r.err) == 1, "%s", r.err);
+        /* the mnt view works: its program is launched from the view's
+         * trampoline (container_view_launched_for_a_tracer) */
+        attach_prog(p.pid, (const char *[]){ "-m", "--", "cat", "/etc/hostname", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "minictr-host\n", "%s", r.err);
+        /* not --exec=container: without the view there is no such file, and
+         * until its exec the program's process would run our binary, which a
+         * tracer could take a handle on (runc CVE-2019-5736) */
         attach_prog(p.pid, (const char *[]){ "-m", "--exec=container", "--", "/sbin/init", NULL }, &r);
         cr_assert_eq(r.code, 125, "%s", r.err);
-        cr_assert(strstr(r.err, "CAP_SYS_PTRACE") && count_lines(r.err) == 1, "%s", r.err);
+        cr_assert(strstr(r.err, "CAP_SYS_PTRACE") && strstr(r.err, "--exec=container") && count_lines(r.err) == 1,
+                  "%s", r.err);
         minictr_stop(&p);
 }
 
@@ -645,12 +593,14 @@ static unsigned long long proc_status_hex(pid_t pid, const char *key)
  * bounding set.  At each exec, the fds and privileges the program starts with
  * (SECURITY T5).
  */
-Test(views, container_view_born_confined)
+static void check_born_confined(pid_t target, bool launched)
 {
         char tpid[16], want_ns[64];
-        snprintf(tpid, sizeof(tpid), "%d", (int)c.pid);
-        cr_assert_eq(ns_link(c.pid, "pid", want_ns, sizeof(want_ns)), 0);
-        unsigned long long bnd = proc_status_hex(c.pid, "CapBnd:");
+        snprintf(tpid, sizeof(tpid), "%d", (int)target);
+        cr_assert_eq(ns_link(target, "pid", want_ns, sizeof(want_ns)), 0);
+        unsigned long long bnd = proc_status_hex(target, "CapBnd:");
+        struct stat self;
+        cr_assert_eq(stat(nsattach_path(), &self), 0);
 
         pid_t tracee = fork();
         if (tracee == 0) {
@@ -681,11 +631,16 @@ Test(views, container_view_born_confined)
                         break; /* it waited for the program */
                 }
                 int sig = WSTOPSIG(st), event = st >> 16;
+                char ns[64];
+                bool in_target = ns_link(w, "pid", ns, sizeof(ns)) == 0 && !strcmp(ns, want_ns);
                 if (event == PTRACE_EVENT_EXEC && w != tracee) {
                         char fds[256], cmd[64];
                         snprintf(cmd, sizeof(cmd), "ls /proc/%d/fd | sort -n | tr '\\n' ' '", (int)w);
                         host_output(cmd, fds, sizeof(fds));
-                        if (strcmp(fds, "0 1 2 ") != 0 || proc_status_hex(w, "CapInh:") != 0 ||
+                        /* the launcher, outside the target's pid namespace, still
+                         * holds what it hands on: our pipe */
+                        bool fds_ok = !strcmp(fds, "0 1 2 ") || (launched && !in_target && execs == 0);
+                        if (!fds_ok || proc_status_hex(w, "CapInh:") != 0 ||
                             proc_status_hex(w, "CapAmb:") != 0 || proc_status_hex(w, "NoNewPrivs:") != 1 ||
                             proc_status_hex(w, "Seccomp:") != 2)
                                 snprintf(why + strlen(why), sizeof(why) - strlen(why),
@@ -696,9 +651,20 @@ Test(views, container_view_born_confined)
                 }
                 if (event == 0 && sig == SIGSTOP && w != tracee) {
                         /* a new process's first stop: nothing of it has run yet */
-                        char ns[64];
-                        if (ns_link(w, "pid", ns, sizeof(ns)) == 0 && !strcmp(ns, want_ns)) {
+                        if (in_target) {
                                 inside++;
+                                /* launched: not our binary, but the view's trampoline */
+                                struct stat exe;
+                                char ep[64];
+                                snprintf(ep, sizeof(ep), "/proc/%d/exe", (int)w);
+                                bool ours = stat(ep, &exe) == 0 && exe.st_dev == self.st_dev &&
+                                            exe.st_ino == self.st_ino;
+                                if (ours == launched) {
+                                        bad++;
+                                        snprintf(why + strlen(why), sizeof(why) - strlen(why),
+                                                 "born in the container running %s; ",
+                                                 ours ? "nsattach's own binary" : "something else than nsattach");
+                                }
                                 unsigned long long prm = proc_status_hex(w, "CapPrm:");
                                 if (prm & ~bnd) {
                                         bad++;
@@ -741,9 +707,29 @@ Test(views, container_view_born_confined)
                 ptrace(PTRACE_CONT, w, 0, sig);
         }
         cr_assert_gt(inside, 0, "no process of ours appeared in the container's pid namespace");
-        cr_assert_gt(execs, 0, "the program never ran");
         cr_assert_eq(bad, 0, "%s", why);
         cr_assert_str_empty(why);
+        /* launched: the launcher's exec, then the program's */
+        cr_assert_gt(execs, launched ? 1 : 0, "the program never ran (%d execs)", execs);
+}
+
+Test(views, container_view_born_confined)
+{
+        check_born_confined(c.pid, false);
+}
+
+/* A target that can trace what enters its pid namespace (CAP_SYS_PTRACE): the
+ * program's process is forked from the view's trampoline, exec'd outside that
+ * namespace, so it never runs nsattach's binary where the target could take a
+ * handle on that file (runc CVE-2019-5736; the attack itself: test-attacks.sh). */
+Test(views, container_view_launched_for_a_tracer)
+{
+        struct minictr p;
+        char caps[32];
+        snprintf(caps, sizeof(caps), "%llx", 0xa80425fbULL | (1ULL << 19)); /* + CAP_SYS_PTRACE */
+        minictr_start(&p, caps);
+        check_born_confined(p.pid, true);
+        minictr_stop(&p);
 }
 
 /* The mount point of a cgroup hierarchy ("cgroup2", or a v1 controller), or "". */

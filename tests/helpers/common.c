@@ -329,3 +329,54 @@ int count_lines(const char *s)
                 n += *s == '\n';
         return n;
 }
+
+void minictr_start(struct minictr *c, const char *caps)
+{
+        int out[2];
+        char buf[32] = "";
+
+        require_root();
+        strcpy(c->root, "/tmp/nsattach-minictr-XXXXXX");
+        cr_assert_not_null(mkdtemp(c->root));
+        cr_assert_eq(pipe2(out, O_CLOEXEC), 0);
+        c->shim = fork();
+        if (c->shim == 0) {
+                dup2(out[1], 1);
+                prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed test leaves no container behind */
+                if (caps)
+                        setenv("MINICTR_CAPS", caps, 1);
+                execl(helper_path("minictr"), "minictr", c->root, "minictr-host", "198.51.100.20/24", (char *)NULL);
+                _exit(127);
+        }
+        close(out[1]);
+        ssize_t k = read(out[0], buf, sizeof(buf) - 1);
+        close(out[0]);
+        cr_assert_gt(k, 0, "minictr did not start");
+        c->pid = atoi(buf);
+        cr_assert_gt(c->pid, 0);
+        /* wait for its two workers */
+        for (int i = 0; i < 200; i++) {
+                char path[64], kids[64] = "";
+                snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)c->pid, (int)c->pid);
+                FILE *f = fopen(path, "r");
+                if (f && fgets(kids, sizeof(kids), f) && strchr(kids, ' ') && strchr(strchr(kids, ' ') + 1, ' ')) {
+                        fclose(f);
+                        return;
+                }
+                if (f)
+                        fclose(f);
+                usleep(10000);
+        }
+        cr_assert_fail("the container's workers did not start");
+}
+
+void minictr_stop(struct minictr *c)
+{
+        if (c->shim > 0) {
+                kill(c->shim, SIGTERM);
+                waitpid(c->shim, NULL, 0);
+        }
+        char cmd[128];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", c->root);
+        system(cmd);
+}

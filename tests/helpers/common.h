@@ -39,6 +39,16 @@ struct target {
 int target_start(int flags, long uid, struct target *t);
 void target_stop(struct target *t);
 
+/* tests/fixtures/minictr: a container without a runtime, its pid 1 and two
+ * workers running.  caps: its capability mask in hex (NULL: docker's default). */
+struct minictr {
+        pid_t shim;  /* minictr itself */
+        pid_t pid;   /* the container's pid 1, as the host sees it */
+        char root[64];
+};
+void minictr_start(struct minictr *c, const char *caps);
+void minictr_stop(struct minictr *c);
+
 /* A child that runs prepare() (0: ready), then waits to be killed.  Returns its
  * pid once it is ready, or -1 if prepare failed. */
 pid_t start_sleeper(int (*prepare)(void));
