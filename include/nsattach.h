@@ -180,6 +180,9 @@ struct plan {
         bool force_uid, force_gid;
         int pty_master, pty_slave; /* an interactive session's own terminal (SPEC 6) */
         unsigned pty_streams;      /* which of fds 0, 1, 2 it stands for (bits) */
+        /* A container view's stream that is a host file: a pipe in its place,
+         * relayed by the waiting parent (the program's end, ours; -1: none). */
+        int relay_prog[3], relay_ours[3];
         gid_t *groups; /* with force_groups: the supplementary groups (the target's) */
         size_t ngroups;
         bool force_groups;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
 #include "missing.h"
@@ -410,6 +411,48 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
         return r;
 }
 
+/*
+ * Once it has exec'd, a container view's program is in the container's reach
+ * (the same uid, capabilities within the container's): its processes may
+ * open /proc/PID/fd/N of it, which opens that file anew, with any access the
+ * file allows them.  A pipe, a socket or the program's own terminal give
+ * nothing more that way; a host file the caller redirected a stream to or
+ * from would be open to them for reading and writing.  Such a stream is a
+ * pipe for the program, relayed by the waiting parent (spawn.c).  The
+ * harmless devices (/dev/null, zero, full, random, urandom) stay as they are.
+ */
+static bool reopen_harmless(int fd, unsigned pty_streams)
+{
+        struct stat st;
+        if ((pty_streams & (1u << fd)) || fstat(fd, &st) < 0)
+                return true; /* its terminal stands for it, or there is no such stream */
+        if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+                return true;
+        if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 1)
+                switch (minor(st.st_rdev)) {
+                case 3: case 5: case 7: case 8: case 9:
+                        return true;
+                default:
+                        break;
+                }
+        return false;
+}
+
+static int relay_streams(struct plan *p)
+{
+        for (int fd = 0; fd < 3; fd++) {
+                int pp[2];
+                if (reopen_harmless(fd, p->pty_streams))
+                        continue;
+                if (pipe2(pp, O_CLOEXEC) < 0)
+                        return -errno;
+                p->relay_prog[fd] = pp[fd == 0 ? 0 : 1];
+                p->relay_ours[fd] = pp[fd == 0 ? 1 : 0];
+                p->must_fork = true;
+        }
+        return 0;
+}
+
 /* -r/-w: DIR as given (resolved now, in the caller's mount namespace), else the target's. */
 static int open_dir_option(struct plan *p, const char *opt, const char *dir, const char *proc_link,
                            int *ret, char *err, size_t errlen)
@@ -482,7 +525,8 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
         int r;
 
         *p = (struct plan){ .target = TARGET_INIT, .proc_dirfd = -EBADF, .root_fd = -EBADF,
-                            .wd_fd = -EBADF, .pty_master = -EBADF, .pty_slave = -EBADF };
+                            .wd_fd = -EBADF, .pty_master = -EBADF, .pty_slave = -EBADF,
+                            .relay_prog = { -EBADF, -EBADF, -EBADF }, .relay_ours = { -EBADF, -EBADF, -EBADF } };
         p->mnt.prog_fd = -EBADF;
         for (int i = 0; i < MNTVIEW_HOST_MAX; i++)
                 p->mnt.host[i].fd = -EBADF;
@@ -638,6 +682,8 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 p->pty_streams = ttys;
                 p->must_fork = true;
         }
+        if (p->confine.on && !o->no_fork && (r = relay_streams(p)) < 0)
+                return fail(err, errlen, r, "a pipe for the program's streams: %s", strerror(-r));
 
         /* Everything of the target is open: is it still the process we resolved?
          * If it died and its number was reused, the files above may belong to the
@@ -670,6 +716,10 @@ void plan_done(struct plan *p)
         p->wd_fd = safe_close(p->wd_fd);
         p->pty_master = safe_close(p->pty_master);
         p->pty_slave = safe_close(p->pty_slave);
+        for (int fd = 0; fd < 3; fd++) {
+                p->relay_prog[fd] = safe_close(p->relay_prog[fd]);
+                p->relay_ours[fd] = safe_close(p->relay_ours[fd]);
+        }
         strv_free(p->envp);
         p->envp = NULL;
         for (int i = 0; i < VIEW_ETC_MAX; i++) {

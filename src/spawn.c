@@ -274,8 +274,6 @@ static int wait_loop(pid_t child, bool own_session, const sigset_t *set, int *re
 struct relay {
         struct termios saved;
         bool raw;
-        char in[4096]; /* the caller's keys on their way to the program */
-        size_t in_len, in_off;
 };
 
 static void term_raw(struct relay *rl)
@@ -296,78 +294,131 @@ static void term_restore(struct relay *rl)
         rl->raw = false;
 }
 
-/* What the program wrote, to our stdout (or stderr, the one terminal among
- * them).  One read unless drain: a program that writes faster than our
- * terminal takes must not keep the keys and signals waiting.  false: its
- * terminal is closed. */
-static bool pump_out(int master, int out, bool drain)
-{
+/*
+ * One direction of the relay.  Into the program (our stdin to its terminal or
+ * pipe): buffered, written when it can take it, for it may never read.  Out of
+ * it (its terminal or pipe to our stdout or stderr): written at once, whole.
+ */
+struct pump {
+        int from, to;
+        bool into;     /* into the program: "to" is its end */
+        bool close_to; /* at our EOF, close "to" (a pipe's write end: its EOF) */
         char buf[8192];
+        size_t len, off;
+};
+
+/* What the program wrote, on to where it goes.  One read unless drain: a
+ * program that writes faster than our stdout takes must not keep the keys
+ * and signals waiting.  false: its end is closed. */
+static bool pump_out(struct pump *pu, bool drain)
+{
         do {
-                ssize_t k = read(master, buf, sizeof(buf));
+                ssize_t k = read(pu->from, pu->buf, sizeof(pu->buf));
                 if (k < 0 && errno == EINTR)
                         continue;
                 if (k < 0 && errno == EAGAIN)
                         return true;
                 if (k <= 0)
-                        return false; /* EIO: no one has the other end open any more */
+                        return false; /* EOF, or EIO: no one has the terminal's other end open */
                 for (ssize_t off = 0; off < k;) {
-                        ssize_t w = write(out, buf + off, (size_t)(k - off));
+                        ssize_t w = write(pu->to, pu->buf + off, (size_t)(k - off));
                         if (w < 0 && errno == EINTR)
                                 continue;
                         if (w <= 0)
-                                return true; /* our stdout is gone: the output is lost, not the program */
+                                return true; /* our stream is gone: the output is lost, not the program */
                         off += w;
                 }
         } while (drain);
         return true;
 }
 
+/* Our input, on into the program: false once there is no more to pass. */
+static bool pump_in(struct pump *pu, short revents_from, short revents_to)
+{
+        if (pu->len == 0 && (revents_from & (POLLIN | POLLHUP | POLLERR))) {
+                ssize_t k = read(pu->from, pu->buf, sizeof(pu->buf));
+                if (k > 0) {
+                        pu->len = (size_t)k;
+                        pu->off = 0;
+                } else if (k == 0 || errno != EINTR)
+                        return false;
+        }
+        if (pu->len && (revents_to & (POLLOUT | POLLERR | POLLHUP))) {
+                ssize_t w = write(pu->to, pu->buf + pu->off, pu->len - pu->off);
+                if (w < 0 && errno != EAGAIN && errno != EINTR)
+                        return false; /* it closed its end (EPIPE) */
+                if (w > 0 && (pu->off += (size_t)w) == pu->len)
+                        pu->len = pu->off = 0;
+        }
+        return true;
+}
+
 /*
- * wait_loop() for an interactive session: the same signals and job control,
- * and the keys and output in between.  SIGWINCH is not forwarded: the new size
- * goes to the program's terminal, whose kernel side signals the program.
+ * wait_loop() for a program whose streams we relay: its own terminal (master:
+ * the keys in, its output out) and pipes standing for our streams that are
+ * files (relay[fd], our end; -1: none).  The same signals and job control in
+ * between.  SIGWINCH is not forwarded: the new size goes to the program's
+ * terminal, whose kernel side signals the program.
  */
-static int relay_loop(pid_t child, int master, unsigned streams, const sigset_t *set, int *ret_status)
+static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], const sigset_t *set,
+                      int *ret_status)
 {
         struct relay rl = { .raw = false };
-        /* keys only from a terminal: a pipe on stdin is the program's own */
-        bool stdin_open = streams & 1, master_open = true;
-        int out = streams & 2 ? 1 : 2;
+        struct pump pumps[5];
+        bool open[5];
+        size_t n = 0;
         int sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK), r = 0;
 
-        if (sfd < 0 || fcntl(master, F_SETFL, O_NONBLOCK) < 0) {
+        if (sfd < 0) {
                 r = -errno;
-                safe_close(sfd);
                 return r;
         }
-        if (streams & 1)
+        /* keys only from a terminal: a pipe on stdin is the program's own */
+        if (master >= 0 && (streams & 1))
+                pumps[n++] = (struct pump){ .from = 0, .to = master, .into = true };
+        if (master >= 0)
+                pumps[n++] = (struct pump){ .from = master, .to = streams & 2 ? 1 : 2 };
+        for (int fd = 0; fd < 3; fd++)
+                if (relay[fd] >= 0)
+                        pumps[n++] = fd == 0 ? (struct pump){ .from = 0, .to = relay[0], .into = true, .close_to = true }
+                                             : (struct pump){ .from = relay[fd], .to = fd };
+        for (size_t i = 0; i < n; i++) {
+                open[i] = true;
+                int theirs = pumps[i].into ? pumps[i].to : pumps[i].from;
+                if (fcntl(theirs, F_SETFL, fcntl(theirs, F_GETFL) | O_NONBLOCK) < 0) {
+                        r = -errno;
+                        safe_close(sfd);
+                        return r;
+                }
+        }
+        if (master >= 0 && (streams & 1))
                 term_raw(&rl);
         for (;;) {
-                struct pollfd pf[3] = {
-                        { .fd = sfd, .events = POLLIN },
-                        { .fd = stdin_open && rl.in_len == 0 ? 0 : -1, .events = POLLIN },
-                        { .fd = master_open ? master : -1, .events = POLLIN | (rl.in_len ? POLLOUT : 0) },
-                };
-                if (poll(pf, 3, -1) < 0) {
+                struct pollfd pf[1 + 2 * ELEMENTSOF(pumps)] = { { .fd = sfd, .events = POLLIN } };
+                for (size_t i = 0; i < n; i++) {
+                        struct pump *pu = &pumps[i];
+                        pf[1 + 2 * i] = (struct pollfd){ .fd = open[i] && (!pu->into || !pu->len) ? pu->from : -1,
+                                                         .events = POLLIN };
+                        pf[2 + 2 * i] = (struct pollfd){ .fd = open[i] && pu->into && pu->len ? pu->to : -1,
+                                                         .events = POLLOUT };
+                }
+                if (poll(pf, 1 + 2 * n, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         r = -errno;
                         break;
                 }
-                if (pf[2].revents & (POLLIN | POLLHUP | POLLERR))
-                        master_open = pump_out(master, out, false);
-                if (master_open && (pf[2].revents & POLLOUT)) {
-                        ssize_t w = write(master, rl.in + rl.in_off, rl.in_len - rl.in_off);
-                        if (w > 0 && (rl.in_off += (size_t)w) == rl.in_len)
-                                rl.in_len = rl.in_off = 0;
-                }
-                if (pf[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-                        ssize_t k = read(0, rl.in, sizeof(rl.in));
-                        if (k > 0)
-                                rl.in_len = (size_t)k;
-                        else if (k == 0 || errno != EINTR)
-                                stdin_open = false;
+                for (size_t i = 0; i < n; i++) {
+                        struct pump *pu = &pumps[i];
+                        if (!open[i])
+                                continue;
+                        if (!pu->into && (pf[1 + 2 * i].revents & (POLLIN | POLLHUP | POLLERR)))
+                                open[i] = pump_out(pu, false);
+                        else if (pu->into && !(open[i] = pump_in(pu, pf[1 + 2 * i].revents, pf[2 + 2 * i].revents)) &&
+                                 pu->close_to) {
+                                relay[0] = safe_close(relay[0]); /* its stdin's EOF */
+                                pu->to = -EBADF;
+                        }
                 }
                 if (!(pf[0].revents & POLLIN))
                         continue;
@@ -376,8 +427,10 @@ static int relay_loop(pid_t child, int master, unsigned streams, const sigset_t 
                         int sig = (int)si.ssi_signo;
                         if (sig == SIGWINCH) {
                                 struct winsize ws;
-                                if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+                                if (master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
                                         (void)ioctl(master, TIOCSWINSZ, &ws);
+                                else if (master < 0)
+                                        kill(child, sig);
                                 continue;
                         }
                         if (sig == SIGCONT) {
@@ -396,8 +449,9 @@ static int relay_loop(pid_t child, int master, unsigned streams, const sigset_t 
                                 if (w < 0)
                                         continue;
                                 if (!WIFSTOPPED(st)) {
-                                        if (master_open)
-                                                pump_out(master, out, true); /* its last words */
+                                        for (size_t i = 0; i < n; i++) /* its last words */
+                                                if (open[i] && !pumps[i].into)
+                                                        pump_out(&pumps[i], true);
                                         *ret_status = st;
                                         goto done;
                                 }
@@ -408,7 +462,7 @@ static int relay_loop(pid_t child, int master, unsigned streams, const sigset_t 
                                         continue;
                                 term_restore(&rl);
                                 raise(SIGSTOP);
-                                if (streams & 1)
+                                if (master >= 0 && (streams & 1))
                                         term_raw(&rl);
                                 kill(child, SIGCONT);
                         }
@@ -420,12 +474,15 @@ done:
         return r;
 }
 
-static int supervise(pid_t child, int master, unsigned streams, bool own_session, const sigset_t *set,
-                     int *ret_status)
+static int supervise(pid_t child, int master, unsigned streams, int relay[3], bool own_session,
+                     const sigset_t *set, int *ret_status)
 {
-        int r = master >= 0 ? relay_loop(child, master, streams, set, ret_status)
-                            : wait_loop(child, own_session, set, ret_status);
+        bool relayed = master >= 0 || relay[0] >= 0 || relay[1] >= 0 || relay[2] >= 0;
+        int r = relayed ? relay_loop(child, master, streams, relay, set, ret_status)
+                        : wait_loop(child, own_session, set, ret_status);
         safe_close(master);
+        for (int fd = 0; fd < 3; fd++)
+                relay[fd] = safe_close(relay[fd]);
         return r;
 }
 
@@ -497,7 +554,8 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
         plan_done(p);
         p->target = keep;
 
-        r = supervise(child, master, streams, own_session, &set, ret_status);
+        int relay[3] = { -EBADF, -EBADF, -EBADF };
+        r = supervise(child, master, streams, relay, own_session, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }
@@ -675,6 +733,11 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                  * memory, fds and environ): nothing of the host's but the
                  * streams, our pipe and its terminal. */
                 scrub_environ();
+                for (int fd = 0; fd < 3; fd++)
+                        if (p->relay_prog[fd] >= 0 && dup2(p->relay_prog[fd], fd) < 0) {
+                                child_fail("a pipe for its streams", errno);
+                                _exit(NSATTACH_EXIT_FAILURE);
+                        }
                 int keep[] = { alive[0], p->pty_slave };
                 if (close_all_but(keep, ELEMENTSOF(keep)) < 0) {
                         child_fail("closing the host's file descriptors", errno);
@@ -705,6 +768,9 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         int master = TAKE_FD(p->pty_master);
         unsigned streams = p->pty_streams;
         bool launched = p->confine.launch;
+        int relay[3];
+        for (int fd = 0; fd < 3; fd++)
+                relay[fd] = TAKE_FD(p->relay_ours[fd]);
         p->target = (struct target)TARGET_INIT;
         plan_done(p);
         p->target = keep;
@@ -738,8 +804,15 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         if (r < 0 || interrupted || !WIFEXITED(st) || WEXITSTATUS(st) != 0 || (program = new_child(before)) <= 0) {
                 /* it said why, and its status is ours; killed (by the container's
                  * racer, or by us for a signal), it could not say: we do, before
-                 * anything pending is unblocked */
+                 * anything pending is unblocked (what it said through the pipes
+                 * that stand for our streams first) */
                 safe_close(master);
+                for (int fd = 0; fd < 3; fd++) {
+                        struct pump pu = { .from = relay[fd], .to = fd };
+                        if (fd > 0 && relay[fd] >= 0 && fcntl(relay[fd], F_SETFL, O_NONBLOCK) == 0)
+                                pump_out(&pu, true);
+                        safe_close(relay[fd]);
+                }
                 if (interrupted)
                         fprintf(stderr, "nsattach: %s: attaching was interrupted (signal %d)\n", target, interrupted);
                 else if (r == 0 && WIFSIGNALED(st))
@@ -760,12 +833,14 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 kill(program, SIGKILL);
                 waitpid(program, NULL, 0);
                 safe_close(master);
+                for (int fd = 0; fd < 3; fd++)
+                        safe_close(relay[fd]);
                 fprintf(stderr, "nsattach: %s: the program's process was killed while attaching\n", target);
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 *ret_status = NSATTACH_EXIT_FAILURE << 8;
                 return 0;
         }
-        r = supervise(program, master, streams, true, &set, ret_status);
+        r = supervise(program, master, streams, relay, true, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }

@@ -69,6 +69,16 @@ static void host_output(const char *cmd, char *buf, size_t len)
         cr_assert_gt(n, 0);
 }
 
+/* A file's text ("" if it cannot be read). */
+static void read_text(const char *path, char *buf, size_t len)
+{
+        FILE *f = fopen(path, "r");
+        size_t n = f ? fread(buf, 1, len - 1, f) : 0;
+        buf[n] = '\0';
+        if (f)
+                fclose(f);
+}
+
 /* Every path under root with its type, mode, size and mtime, sorted: a footprint shows here. */
 static void snapshot_tree(const char *root, char *buf, size_t len)
 {
@@ -1024,6 +1034,38 @@ Test(views, mnt_view_cannot_read_the_hosts_shadow)
         cr_assert_null(strstr(r.out, "MOUNT"), "%s", r.out);
         cr_assert_null(strstr(r.out, line), "the host's shadow was read: %s", r.out);
         cr_assert_str_empty(r.out);
+}
+
+/* SECURITY T6: a host file the caller redirected a stream to or from is not
+ * the container view program's fd, which the container could open anew
+ * through /proc/PID/fd (the same uid): a pipe stands for it, relayed, in both
+ * directions, stdout and stderr each to its own file; /dev/null stays. */
+Test(views, container_view_relays_host_files)
+{
+        struct result r;
+        char dir[] = "/tmp/nsattach-relay-XXXXXX", pid[16], script[1024];
+        cr_assert_not_null(mkdtemp(dir));
+        snprintf(pid, sizeof(pid), "%d", (int)c.pid);
+        snprintf(script, sizeof(script),
+                 "seq 1 50000 >%s/in; "
+                 "\"$0\" -t %s -m -- sh -c 'readlink /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 >&2; "
+                 "wc -l; echo to-stderr >&2' <%s/in >%s/out 2>%s/err; echo rc=$?; "
+                 "\"$0\" -t %s -m -- readlink /proc/self/fd/0 </dev/null",
+                 dir, pid, dir, dir, dir, pid);
+        char *argv[] = { "/bin/sh", "-c", script, (char *)nsattach_path(), NULL };
+        cr_assert_eq(run(argv, &r), 0);
+        char out[256] = "", err[1024] = "", path[64];
+        snprintf(path, sizeof(path), "%s/out", dir);
+        read_text(path, out, sizeof(out));
+        snprintf(path, sizeof(path), "%s/err", dir);
+        read_text(path, err, sizeof(err));
+        char cmd[96];
+        snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        system(cmd);
+        cr_assert_str_eq(r.out, "rc=0\n/dev/null\n", "%s", r.err);
+        cr_assert_str_eq(out, "50000\n", "all of stdin in, all of stdout out: %s", err);
+        cr_assert(!strncmp(err, "pipe:[", 6) && strstr(err, "\npipe:[") && strstr(err, "to-stderr\n"), "%s", err);
+        cr_assert_null(strstr(err, dir), "a host file is the program's: %s", err);
 }
 
 /* SECURITY T13 in part: the container's ld.so.preload is not loaded into the host's program. */
