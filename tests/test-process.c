@@ -203,6 +203,12 @@ static pid_t start_bg(const char *flag, const char *script, int *out_fd)
         pid_t p = fork();
         if (p == 0) {
                 dup2(o[1], 1);
+                /* A signal ignored on entry cannot be trapped by a shell (POSIX), and
+                 * a test run in the background of a shell starts with SIGINT and
+                 * SIGQUIT ignored: the program's shell gets the defaults. */
+                for (int sig = 1; sig < NSIG; sig++)
+                        if (sig != SIGKILL && sig != SIGSTOP)
+                                signal(sig, SIG_DFL);
                 execl(nsattach_path(), nsattach_path(), "-t", pid, flag, "--", "/bin/sh", "-c", script,
                       (char *)NULL);
                 _exit(98);
@@ -228,7 +234,7 @@ static int wait_code(pid_t p, int fd, char *out, size_t len)
         return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-TestSuite(signals, .init = setup, .fini = teardown);
+TestSuite(signals, .init = setup, .fini = teardown, .timeout = 120);
 
 Test(signals, forwarded_to_the_program)
 {
