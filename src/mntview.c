@@ -329,30 +329,133 @@ static int link_commands(void)
         return 0;
 }
 
-/* The host's loader reads /etc/ld.so.preload by path: the container's must not be it. */
-static int hide_preload(void)
+/*
+ * A container file the host's libc reads by path, covered in the view (a
+ * read-only bind of ours on top of it, in the view's own mount namespace) by
+ * HOSTEXEC_PREFIX/name, holding what edit() makes of the container's text
+ * (NULL: it stays as it is).  No symlinks: the container could point it at
+ * one of our host files and have that covered.  (One it renames into place
+ * later is read, but only with the container's privileges.)
+ */
+static int cover_file(const char *path, const char *name, char *(*edit)(const char *text))
 {
-        /* No symlinks: the container could point it at one of our host files
-         * and have that covered.  (A preload it renames into place later is
-         * loaded, but only with the container's privileges.) */
-        struct open_how how = { .flags = O_PATH | O_CLOEXEC,
+        struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
                                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
-        _cleanup_close_ int f = sys_openat2(AT_FDCWD, "/etc/ld.so.preload", &how, sizeof(how));
-        _cleanup_close_ int empty = -EBADF;
+        _cleanup_close_ int f = sys_openat2(AT_FDCWD, path, &how, sizeof(how));
+        _cleanup_close_ int cover = -EBADF;
+        _cleanup_free_ char *text = NULL, *ours_text = NULL;
+        char ours[PATH_MAX];
         struct stat st;
         int r;
 
         if (f < 0 || fstat(f, &st) < 0 || !S_ISREG(st.st_mode))
-                return 0; /* absent (or not a file the loader could read) */
-        int e = open(HOSTEXEC_PREFIX "/empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+                return 0; /* absent (or not a file libc could read) */
+        /* a file too large, unreadable or with a NUL in it: edit(NULL) */
+        if (st.st_size < (64 << 10) && (text = malloc(64 << 10))) {
+                ssize_t k = read(f, text, (64 << 10) - 1);
+                size_t len = k > 0 ? (size_t)k : 0;
+                text[len] = '\0';
+                if (k < 0 || strlen(text) != len) {
+                        free(text);
+                        text = NULL;
+                }
+        }
+        errno = 0;
+        if (!(ours_text = edit(text)))
+                return errno ? -errno : 0;
+        snprintf(ours, sizeof(ours), HOSTEXEC_PREFIX "/%s", name);
+        _cleanup_close_ int e = open(ours, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
         if (e < 0)
                 return -errno;
-        safe_close(e);
-        if ((r = clone_ro(AT_FDCWD, HOSTEXEC_PREFIX "/empty", 0, &empty)) < 0)
+        if ((r = write_all(e, ours_text, strlen(ours_text))) < 0)
                 return r;
-        if (move_mount(empty, "", f, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        if ((r = clone_ro(AT_FDCWD, ours, 0, &cover)) < 0)
+                return r;
+        if (move_mount(cover, "", f, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
         return 0;
+}
+
+/* The host's loader reads /etc/ld.so.preload: nothing of the container's. */
+static char *empty_preload(const char *text)
+{
+        (void)text; /* whatever it says */
+        return strdup("");
+}
+
+/*
+ * The host's libc loads the NSS modules the container's nsswitch.conf names,
+ * by name, from its default library directories, which in the view are the
+ * container's: a container could have its own code run in a host program
+ * (docker cp CVE-2019-14271 did that as host root).  The view's copy keeps
+ * the container's lines with only the services built into libc (files and
+ * dns, glibc 2.34 on; an older libc finds their modules in the host's
+ * directories, which the loader is given first) and their actions; a
+ * database left with none goes, for libc's default.  Users, groups and hosts
+ * still come from the container's files and its DNS.  A file with nothing to
+ * take out stays the container's own.
+ */
+static char *builtin_nss_only(const char *text)
+{
+        char *out = NULL;
+        size_t len = 0;
+        bool changed = false;
+        FILE *f = open_memstream(&out, &len);
+
+        if (!f)
+                return NULL;
+        fputs("# nsattach's mnt view: the container's nsswitch.conf without NSS modules\n", f);
+        if (!text)
+                changed = true; /* none of it, for libc's defaults */
+        for (const char *line = text ? text : ""; *line;) {
+                const char *eol = strchrnul(line, '\n');
+                const char *hash = memchr(line, '#', (size_t)(eol - line));
+                const char *end = hash ? hash : eol;
+                const char *colon = memchr(line, ':', (size_t)(end - line));
+                if (!colon) {
+                        fprintf(f, "%.*s\n", (int)(eol - line), line);
+                } else {
+                        char kept[4096];
+                        size_t k = 0;
+                        bool service = false, last_kept = false; /* an action is its service's */
+                        for (const char *t = colon + 1; t < end;) {
+                                t += strspn(t, " \t");
+                                size_t n = strcspn(t, " \t#\n");
+                                if (t + n > end)
+                                        n = (size_t)(end - t);
+                                if (!n)
+                                        break;
+                                bool builtin = (n == 5 && !memcmp(t, "files", 5)) || (n == 3 && !memcmp(t, "dns", 3));
+                                bool action = t[0] == '[';
+                                bool keep = (action ? last_kept : builtin) && k + n + 2 < sizeof(kept);
+                                if (keep) {
+                                        kept[k++] = ' ';
+                                        memcpy(kept + k, t, n);
+                                        k += n;
+                                        service |= builtin;
+                                } else
+                                        changed = true;
+                                if (!action)
+                                        last_kept = keep;
+                                t += n;
+                        }
+                        if (service)
+                                fprintf(f, "%.*s%.*s\n", (int)(colon + 1 - line), line, (int)k, kept);
+                        else
+                                changed = true;
+                }
+                line = *eol ? eol + 1 : eol;
+        }
+        if (fclose(f) != 0) {
+                free(out);
+                return NULL;
+        }
+        if (!changed) {
+                free(out);
+                errno = 0;
+                return NULL;
+        }
+        return out;
 }
 
 int mntview_setup(const struct mntview *mv, const char **ret_step)
@@ -422,8 +525,12 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
         if ((r = link_commands()) < 0)
                 return r;
 
+        /* the host's loader reads it by path: the container's must not be it */
         *ret_step = "mnt view: hiding the container's /etc/ld.so.preload";
-        if ((r = hide_preload()) < 0)
+        if ((r = cover_file("/etc/ld.so.preload", "empty", empty_preload)) < 0)
+                return r;
+        *ret_step = "mnt view: the NSS services of the container's /etc/nsswitch.conf";
+        if ((r = cover_file("/etc/nsswitch.conf", "nsswitch.conf", builtin_nss_only)) < 0)
                 return r;
 
         /* "/" looks like the container's root; then nothing of ours is writable. */

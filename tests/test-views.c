@@ -1086,6 +1086,57 @@ Test(views, mnt_view_ignores_the_containers_preload)
         cr_assert_str_eq(r.out, want);
 }
 
+/* SECURITY T13: a hostile nsswitch.conf.  The host's libc would load the NSS
+ * modules it names from the view's default library directories, the
+ * container's; the view's copy names only the services built into libc, with
+ * their actions, and a harmless one stays the container's own.  (strace sees
+ * every attempt to open a module, whether or not the file is there.) */
+Test(views, mnt_view_loads_no_nss_module_of_the_containers)
+{
+        struct result r;
+        char path[128], trace[] = "/tmp/nsattach-nss-XXXXXX", pid[16];
+        int fd = mkstemp(trace);
+        cr_assert_geq(fd, 0);
+        close(fd);
+        snprintf(path, sizeof(path), "%s/etc/nsswitch.conf", c.root);
+        snprintf(pid, sizeof(pid), "%d", (int)c.pid);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs("passwd: nsaevil files\ngroup: files [NOTFOUND=return] nsaevil\n"
+              "hosts: files nsaevil [NOTFOUND=return] dns\nnetgroup: nsaevil\n", f);
+        fclose(f);
+        char *argv[] = { "/usr/bin/strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,open", (char *)nsattach_path(),
+                         "-t", pid, "-m", "--", "sh", "-c",
+                         "cat /etc/nsswitch.conf; ls -l /etc/hostname >/dev/null; getent group 0; getent hosts localhost",
+                         NULL };
+        if (access(argv[0], X_OK) != 0) {
+                unlink(path);
+                unlink(trace);
+                skip_or_fail("no strace (tools/install-deps installs it)");
+                return;
+        }
+        cr_assert_eq(run(argv, &r), 0);
+        char traced[1 << 16] = "";
+        read_text(trace, traced, sizeof(traced));
+        unlink(trace);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(strstr(traced, "execve") || strstr(traced, "openat"), "strace traced nothing: %s", traced);
+        cr_assert_null(strstr(traced, "libnss_nsaevil"), "the container's NSS module was looked for: %s",
+                       strstr(traced, "libnss_nsaevil"));
+        cr_assert(strstr(r.out, "\npasswd: files\ngroup: files [NOTFOUND=return]\nhosts: files dns\n"), "%s", r.out);
+        cr_assert_null(strstr(r.out, "nsaevil"), "%s", r.out);
+
+        /* nothing to take out: the container's own file */
+        f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs("passwd: files\nhosts: files [NOTFOUND=return] dns # ours\n", f);
+        fclose(f);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/etc/nsswitch.conf", NULL }, &r);
+        unlink(path);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "passwd: files\nhosts: files [NOTFOUND=return] dns # ours\n");
+}
+
 Test(views, mnt_view_errors)
 {
         struct result r;
