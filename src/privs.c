@@ -15,6 +15,14 @@
 #include "nsattach.h"
 #include "util.h"
 
+/* clone()'s flags: its first argument, but on s390 and cris, where the stack
+ * comes first (clone(2), "C library/kernel differences"). */
+#if defined(__s390__) || defined(__CRIS__)
+#define CLONE_FLAGS_ARG SCMP_A1
+#else
+#define CLONE_FLAGS_ARG SCMP_A0
+#endif
+
 /*
  * uid_map/gid_map as read from outside the namespace: "inside outside count"
  * per line (user_namespaces(7)), fields separated by blanks.  Returns the
@@ -211,7 +219,7 @@ int seccomp_apply(bool container)
                     (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
                                           SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0 ||
                     (r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
-                                          SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0)
+                                          CLONE_FLAGS_ARG(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER))) < 0)
                         goto out;
         } else if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0) {
                 /* a host view keeps setuid programs working: no no_new_privs,
