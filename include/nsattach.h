@@ -75,6 +75,8 @@ struct options {
         enum env_mode env_mode;
         bool env_mode_set;
         bool exec_container; /* --exec=container: the container's program, as nsenter */
+        bool privileged;     /* --privileged: a mnt view program keeps the caller's privileges */
+        bool confine;        /* --confine: a host view program takes the target's */
         int runtime;         /* enum rt_scheme: --runtime, SCHEME_ANY (0) when not given */
         const char *runtime_root[_ROOT_MAX]; /* --runtime-root KEY=DIR; NULL: default */
         bool json;
@@ -126,6 +128,7 @@ struct mntview {
         } host[MNTVIEW_HOST_MAX];
         int prog_fd; /* the program's file, when it lies outside those trees */
         char *prog;  /* the program's path inside the view */
+        bool noexec; /* --privileged: nothing of the container's can run or be mapped as code */
 };
 
 /* A pid or net view's host file system, opened before entering (hostview.c). */

@@ -21,6 +21,8 @@ enum {
         OPT_LIST,
         OPT_INSPECT,
         OPT_JSON,
+        OPT_PRIVILEGED,
+        OPT_CONFINE,
 };
 
 struct opt_def {
@@ -56,6 +58,10 @@ static const struct opt_def opt_defs[] = {
           "the program's environment: host, target or clean" },
         { "exec", required_argument, OPT_EXEC, "WHOSE",
           "with -m: run the host's program (host, the default) or the container's" },
+        { "privileged", no_argument, OPT_PRIVILEGED, NULL,
+          "with -m: keep the caller's privileges (the container's files noexec)" },
+        { "confine", no_argument, OPT_CONFINE, NULL,
+          "take the target's privileges (the default with -m; also -n -u -i without -p)" },
         { "runtime", required_argument, OPT_RUNTIME, "NAME",
           "resolve names in one runtime only: docker, podman, containerd, nerdctl, k8s, crio, lxc, machine" },
         { "runtime-root", required_argument, OPT_RUNTIME_ROOT, "KEY=DIR",
@@ -215,6 +221,12 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
                 else
                         return fail(err, errlen, "--exec: '%s' is not host or container", arg);
                 return 0;
+        case OPT_PRIVILEGED:
+                o->privileged = true;
+                return 0;
+        case OPT_CONFINE:
+                o->confine = true;
+                return 0;
         case OPT_ENV_MODE:
                 o->env_mode_set = true;
                 if (strcmp(arg, "host") == 0)
@@ -363,5 +375,7 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
                 return fail(err, errlen, "--all needs a target: use -t TARGET");
         if (o->preserve_credentials && (o->uid_set || o->gid_set))
                 return fail(err, errlen, "--preserve-credentials conflicts with --setuid/--setgid");
+        if (o->privileged && o->confine)
+                return fail(err, errlen, "--privileged and --confine: one or the other");
         return 0;
 }

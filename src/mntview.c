@@ -200,7 +200,7 @@ static int mount_on(int src, int dirfd, const char *name, bool is_dir)
  * taken without following a symlink, its type checked on what we hold (no
  * race with a rename), submounts included.  Symlinks are re-created.
  */
-static int mirror_root(int croot, int nr, char *ret_name, size_t len)
+static int mirror_root(int croot, int nr, bool noexec, char *ret_name, size_t len)
 {
         _cleanup_close_ int dfd = openat(croot, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         DIR *d;
@@ -256,6 +256,14 @@ static int mirror_root(int croot, int nr, char *ret_name, size_t len)
                                 break;
                         }
                         continue;
+                }
+                /* --privileged: the caller's privileges never run the container's
+                 * code (noexec stops execve() and executable mappings alike) */
+                struct mount_attr a = { .attr_set = MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+                if (noexec && mount_setattr(t, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0) {
+                        r = -errno;
+                        safe_close(t);
+                        break;
                 }
                 r = mount_on(t, nr, n, S_ISDIR(st.st_mode));
                 safe_close(t);
@@ -487,7 +495,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
         if (move_mount(nr, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return -errno;
         static char name[NAME_MAX + 1], step[NAME_MAX + 64];
-        if ((r = mirror_root(croot, nr, name, sizeof(name))) < 0) {
+        if ((r = mirror_root(croot, nr, mv->noexec, name, sizeof(name))) < 0) {
                 snprintf(step, sizeof(step), "mnt view: the container's /%s", name);
                 *ret_step = step;
                 return r;

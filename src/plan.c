@@ -259,7 +259,7 @@ static int status_caps(int dirfd, const char *path, const char *key, uint64_t *r
  * share the host's pid namespace (SECURITY.md, T2).  Capabilities of a process
  * in another user namespace give it nothing over ours.
  */
-static int pid_view_allowed(const struct options *o, struct plan *p, char *err, size_t errlen)
+static int pid_view_allowed(const struct options *o, struct plan *p, const char *view, char *err, size_t errlen)
 {
         uint64_t t_bnd, our_prm;
         int r;
@@ -280,12 +280,12 @@ static int pid_view_allowed(const struct options *o, struct plan *p, char *err, 
         if (t_bnd & (UINT64_C(1) << 19 /* CAP_SYS_PTRACE */))
                 return fail(err, errlen, -EPERM,
                             "%s can hold CAP_SYS_PTRACE: it could trace a host program in its pid "
-                            "namespace; refusing the pid view (-n and the other views still work)",
-                            o->target);
+                            "namespace; refusing %s (-n and the other views still work)",
+                            o->target, view);
         if ((our_prm & ~t_bnd) == 0)
                 return fail(err, errlen, -EPERM,
                             "%s can hold every capability we have: a host program in its pid namespace "
-                            "would be within its reach; refusing the pid view", o->target);
+                            "would be within its reach; refusing %s", o->target, view);
         return 0;
 }
 
@@ -308,9 +308,84 @@ static void read_etc_files(struct plan *p)
 }
 
 /*
+ * --privileged (SPEC 6): the mnt view's program keeps the caller's
+ * privileges.  That is safe only where nothing the container controls runs
+ * with them and the container cannot reach it: the container's files are
+ * mounted noexec in the view (no execve, no executable mapping: none of its
+ * binaries, libraries, NSS modules or loader), the program is the host's
+ * from the read-only host trees, and the pid view's rule holds, for the
+ * program is in the container's pid namespace.  Not through a user namespace
+ * of the target's own (the caller's privileges are not kept there), not
+ * with --exec=container.
+ */
+static int privileged_allowed(const struct options *o, struct plan *p, bool own_pid_ns, char *err, size_t errlen)
+{
+        int r;
+
+        if (o->exec_container)
+                return fail(err, errlen, -EINVAL,
+                            "--privileged: --exec=container would run the container's own program with the "
+                            "caller's privileges; the mnt view runs the host's");
+        if ((r = target_shares_ns(p, "user")) < 0)
+                return fail(err, errlen, r, "%s: user namespace: %s", o->target, strerror(-r));
+        if (r == 0 || p->ns[NS_USER].enter)
+                return fail(err, errlen, -EPERM,
+                            "--privileged: %s has a user namespace of its own, where the caller's privileges "
+                            "are not kept; without --privileged the program takes the target's",
+                            o->target);
+        if (!own_pid_ns)
+                return fail(err, errlen, -EPERM,
+                            "--privileged: %s shares our pid namespace: a program with the caller's privileges "
+                            "would be within its reach; refusing --privileged",
+                            o->target);
+        return pid_view_allowed(o, p, "--privileged", err, errlen);
+}
+
+/*
+ * --confine in a host view (SPEC 2, 6): the host's program with the target's
+ * privileges (its uid, gid, groups and capabilities, no_new_privs, the
+ * filter), say to see what the container's user may reach on its network.
+ * Only out of the container's reach: with its uid and capabilities in its pid
+ * namespace (a pid view), or in one it shares with us, the program would be
+ * open to the container's processes, and the host's files with it.
+ */
+static int confined_host_view(const struct options *o, struct plan *p, char *err, size_t errlen)
+{
+        int r;
+
+        if (p->target.pid <= 0)
+                return fail(err, errlen, -EINVAL, "--confine takes the target's privileges: it needs -t");
+        if (o->ns_wanted[NS_PID])
+                return fail(err, errlen, -EPERM,
+                            "--confine: a host program with %s's privileges in its pid namespace would be "
+                            "within its reach, and the host's files with it; -m runs it in the "
+                            "container's files", o->target);
+        if ((r = target_shares_ns(p, "pid")) < 0)
+                return fail(err, errlen, r, "%s: pid namespace: %s", o->target, strerror(-r));
+        if (r > 0)
+                return fail(err, errlen, -EPERM,
+                            "--confine: %s shares our pid namespace: a host program with its privileges "
+                            "would be within its reach, and the host's files with it", o->target);
+        if ((r = status_caps(p->target.procfd, "status", "CapPrm", &p->confine.cap_prm)) < 0 ||
+            (r = status_caps(p->target.procfd, "status", "CapEff", &p->confine.cap_eff)) < 0 ||
+            (r = status_caps(p->target.procfd, "status", "CapBnd", &p->confine.cap_bnd)) < 0)
+                return fail(err, errlen, r, "%s: capabilities: %s", o->target, target_error(r));
+        /* a host view never enters the target's user namespace: what it holds
+         * there is worth nothing in ours */
+        if ((r = target_shares_ns(p, "user")) < 0)
+                return fail(err, errlen, r, "%s: user namespace: %s", o->target, strerror(-r));
+        if (r == 0)
+                p->confine.cap_prm = p->confine.cap_eff = p->confine.cap_bnd = 0;
+        p->confine.on = true;
+        return 0;
+}
+
+/*
  * Entering the target's mount namespace makes the program the container's
  * (SPEC section 6): it is confined to the target's capabilities, and in the
  * mnt view (the default) it is the host's program in the container's files.
+ * With --privileged it keeps the caller's privileges instead, where that is
+ * safe (privileged_allowed()).
  */
 static int container_view(const struct options *o, struct plan *p, char *err, size_t errlen)
 {
@@ -321,7 +396,7 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                             "--mount=%s: a mount namespace needs the target it belongs to "
                             "(-t): its privileges are the program's",
                             o->ns_source[NS_MNT] ? o->ns_source[NS_MNT] : "");
-        p->confine.on = true;
+        p->confine.on = !o->privileged;
         /* Outside the target's pid namespace, a process with the container's
          * uid could signal (and, within its capabilities, trace) the host's. */
         if ((r = target_shares_ns(p, "pid")) < 0)
@@ -331,6 +406,11 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                 return fail(err, errlen, -EINVAL,
                             "%s: with its mount namespace the program becomes the container's and "
                             "must join its pid namespace too (no -F, no --pid=SOURCE)", o->target);
+        if (o->privileged) {
+                if ((r = privileged_allowed(o, p, own_pid_ns, err, errlen)) < 0)
+                        return r;
+                goto view;
+        }
         if ((r = status_caps(p->target.procfd, "status", "CapPrm", &p->confine.cap_prm)) < 0 ||
             (r = status_caps(p->target.procfd, "status", "CapEff", &p->confine.cap_eff)) < 0 ||
             (r = status_caps(p->target.procfd, "status", "CapBnd", &p->confine.cap_bnd)) < 0)
@@ -371,6 +451,7 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                                 o->target);
         }
 
+view:
         if (o->wd_set && o->wd)
                 return fail(err, errlen, -EINVAL,
                             "--wd=%s: a host directory cannot be the working directory in the "
@@ -403,11 +484,15 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                             "--root: the mnt view's root is the container's; "
                             "--exec=container runs the container's programs with --root");
         p->mnt_view = true;
+        p->mnt.noexec = o->privileged;
         r = mntview_open(&p->mnt, o->argv[0], err, errlen);
         if (r == -ENOENT && !p->mnt.prog)
                 p->fail_code = NSATTACH_EXIT_NOT_FOUND;
         else if (r == -EACCES && !p->mnt.prog)
                 p->fail_code = NSATTACH_EXIT_CANNOT_EXEC;
+        if (r == 0 && o->privileged)
+                fprintf(stderr, "nsattach: --privileged: the program keeps the caller's privileges; "
+                                "%s's files are mounted noexec for it\n", o->target);
         return r;
 }
 
@@ -580,6 +665,8 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
          */
         bool host_view = !p->ns[NS_MNT].enter && !p->ns[NS_USER].enter && !o->ns_wanted[NS_MNT] &&
                          !o->ns_wanted[NS_USER];
+        if (o->confine && host_view && (r = confined_host_view(o, p, err, errlen)) < 0)
+                return r;
         if (host_view && o->ns_wanted[NS_PID] && !o->no_fork) {
                 if (!p->ns[NS_PID].enter && p->target.pid > 0 && !o->ns_source[NS_PID])
                         return fail(err, errlen, -EPERM,
@@ -587,10 +674,14 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                                     "within the target's reach; refusing the pid view (use ps on the host)",
                                     o->target);
                 p->pid_view = p->ns[NS_PID].enter;
-                if (p->pid_view && (r = pid_view_allowed(o, p, err, errlen)) < 0)
+                if (p->pid_view && (r = pid_view_allowed(o, p, "the pid view", err, errlen)) < 0)
                         return r;
         }
         p->net_view = host_view && p->ns[NS_NET].enter;
+        if (o->privileged && !p->ns[NS_MNT].enter)
+                return fail(err, errlen, -EINVAL,
+                            "--privileged goes with the mnt view (-m): the other views keep the caller's "
+                            "privileges already");
         if (p->ns[NS_MNT].enter && (r = container_view(o, p, err, errlen)) < 0)
                 return r;
         if (p->net_view && p->ns[NS_NET].via_target)

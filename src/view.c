@@ -163,7 +163,7 @@ int view_setup(const struct plan *p, const char **ret_step)
 
         if (p->mnt_view)
                 return mntview_setup(&p->mnt, ret_step);
-        if (p->confine.on) {
+        if (p->confine.on && p->ns[NS_MNT].enter) {
                 /* --exec=container: the container's files as they are, but
                  * anything mounted stays the program's own (SPEC 5). */
                 *ret_step = "private mount namespace";

@@ -79,6 +79,14 @@ static void read_text(const char *path, char *buf, size_t len)
                 fclose(f);
 }
 
+/* Removes root/rel (a file a test made in a container's files). */
+static void unlink_in(const char *root, const char *rel)
+{
+        char path[256];
+        snprintf(path, sizeof(path), "%s/%s", root, rel);
+        unlink(path);
+}
+
 /* Every path under root with its type, mode, size and mtime, sorted: a footprint shows here. */
 static void snapshot_tree(const char *root, char *buf, size_t len)
 {
@@ -279,6 +287,38 @@ Test(refusal, ptrace_capable_target)
         cr_assert_eq(r.code, 125, "%s", r.err);
         cr_assert(strstr(r.err, "CAP_SYS_PTRACE") && strstr(r.err, "--exec=container") && count_lines(r.err) == 1,
                   "%s", r.err);
+        minictr_stop(&p);
+}
+
+/* --privileged and --confine where they would not be safe, or mean nothing. */
+Test(refusal, privileged_and_confine)
+{
+        struct minictr p;
+        struct result r;
+        char caps[32];
+        snprintf(caps, sizeof(caps), "%llx", 0xa80425fbULL | (1ULL << 19)); /* + CAP_SYS_PTRACE */
+        minictr_start(&p, caps);
+        /* the caller's privileges in the sight of a container that can trace */
+        attach_prog(p.pid, (const char *[]){ "-m", "--privileged", "--", "true", NULL }, &r);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "CAP_SYS_PTRACE") && strstr(r.err, "refusing --privileged") && count_lines(r.err) == 1,
+                  "%s", r.err);
+        /* the container's own program with the caller's privileges */
+        attach_prog(p.pid, (const char *[]){ "-m", "--privileged", "--exec=container", "--", "/sbin/init", NULL },
+                    &r);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "--exec=container") && count_lines(r.err) == 1, "%s", r.err);
+        attach_prog(p.pid, (const char *[]){ "-n", "--privileged", "--", "true", NULL }, &r);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "--privileged goes with the mnt view") && count_lines(r.err) == 1, "%s", r.err);
+        attach_prog(p.pid, (const char *[]){ "-m", "--privileged", "--confine", "--", "true", NULL }, &r);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "one or the other") && count_lines(r.err) == 1, "%s", r.err);
+        /* a confined host program in the container's pid namespace */
+        attach_prog(p.pid, (const char *[]){ "-p", "--confine", "--", "true", NULL }, &r);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "--confine") && strstr(r.err, "pid namespace") && count_lines(r.err) == 1, "%s",
+                  r.err);
         minictr_stop(&p);
 }
 
@@ -1066,6 +1106,44 @@ Test(views, container_view_relays_host_files)
         cr_assert_str_eq(out, "50000\n", "all of stdin in, all of stdout out: %s", err);
         cr_assert(!strncmp(err, "pipe:[", 6) && strstr(err, "\npipe:[") && strstr(err, "to-stderr\n"), "%s", err);
         cr_assert_null(strstr(err, dir), "a host file is the program's: %s", err);
+}
+
+/* SPEC 6 --privileged: the mnt view's program keeps the caller's privileges,
+ * and nothing of the container's can run with them (its files noexec: its
+ * binaries, and its libraries as code); it says so. */
+Test(views, privileged_mnt_view)
+{
+        struct result r;
+        char want[512], caps[64];
+        root_listing(c.root, want, sizeof(want));
+        snprintf(caps, sizeof(caps), "CapEff:\t%016llx\n", proc_status_hex(getpid(), "CapEff:"));
+        attach_prog(c.pid, (const char *[]){ "-m", "--privileged", "--", "sh", "-c",
+                                             "grep ^CapEff /proc/self/status; /sbin/init; echo rc=$?; "
+                                             "cp /sbin/init /tmp/init-copy && /tmp/init-copy; echo rc=$?; ls /",
+                                             NULL },
+                    &r);
+        unlink_in(c.root, "tmp/init-copy");
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(!strncmp(r.out, caps, strlen(caps)), "not the caller's capabilities: %s (ours: %s)", r.out, caps);
+        cr_assert(strstr(r.out, "\nrc=126\nrc=126\n"), "the container's program ran: %s %s", r.out, r.err);
+        cr_assert(strstr(r.out, want), "%s", r.out);
+        cr_assert(strstr(r.err, "--privileged: the program keeps the caller's privileges"), "%s", r.err);
+        cr_assert(strstr(r.err, "Permission denied"), "%s", r.err);
+}
+
+/* --confine in a host view: the host's program, the target's privileges. */
+Test(views, confined_net_view)
+{
+        struct result r;
+        char want[128];
+        snprintf(want, sizeof(want), "CapEff:\t%016llx\nNoNewPrivs:\t1\nSeccomp:\t2\n", proc_status_hex(c.pid, "CapEff:"));
+        attach_prog(c.pid, (const char *[]){ "-n", "--confine", "--", "sh", "-c",
+                                             "grep -E '^(CapEff|NoNewPrivs|Seccomp):' /proc/self/status; "
+                                             "ls /sys/class/net", NULL },
+                    &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(!strncmp(r.out, want, strlen(want)), "%s (want %s)", r.out, want);
+        cr_assert(strstr(r.out, "\neth0\nlo\n"), "not the target's network: %s", r.out);
 }
 
 /* SECURITY T13 in part: the container's ld.so.preload is not loaded into the host's program. */
