@@ -5,11 +5,11 @@
 # _command_offset is used to complete the program's own arguments.
 
 # Options that take a value in the next word (or after '=' for long ones).
-_nsattach_opts_required='--target --setuid --setgid --wdns --env-mode --exec --runtime --runtime-root --inspect'
+_nsattach_opts_required='--target --setuid --setgid --wdns --env-mode --exec --timeout --runtime --runtime-root --inspect'
 # Options whose value is optional and must be attached (--net=SOURCE, -nSOURCE).
 _nsattach_opts_optional='--mount --uts --ipc --net --pid --user --cgroup --time --root --wd'
 # Options without a value.
-_nsattach_opts_flags='--all --preserve-credentials --no-fork --env --privileged --confine --list --json --help --version'
+_nsattach_opts_flags='--all --preserve-credentials --no-fork --env --privileged --confine --follow --list --json --help --version'
 _nsattach_opts_short='-t -a -m -u -i -n -p -U -C -T -S -G -r -w -W -F -e -h -V'
 
 # Print the targets: running containers (as nsattach --list names them) and PIDs.

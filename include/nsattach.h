@@ -9,6 +9,7 @@
 
 #include "runtime.h"
 
+#define NSATTACH_EXIT_TIMEOUT 124 /* --timeout: the program was ended, as timeout(1) */
 #define NSATTACH_EXIT_FAILURE 125 /* nsattach itself failed */
 #define NSATTACH_EXIT_CANNOT_EXEC 126
 #define NSATTACH_EXIT_NOT_FOUND 127
@@ -77,6 +78,8 @@ struct options {
         bool exec_container; /* --exec=container: the container's program, as nsenter */
         bool privileged;     /* --privileged: a mnt view program keeps the caller's privileges */
         bool confine;        /* --confine: a host view program takes the target's */
+        uint64_t timeout_us; /* --timeout: end the program after this long (0: never) */
+        bool follow;         /* --follow: end the program when the target exits */
         int runtime;         /* enum rt_scheme: --runtime, SCHEME_ANY (0) when not given */
         const char *runtime_root[_ROOT_MAX]; /* --runtime-root KEY=DIR; NULL: default */
         bool json;
@@ -186,6 +189,8 @@ struct plan {
         /* A container view's stream that is a host file: a pipe in its place,
          * relayed by the waiting parent (the program's end, ours; -1: none). */
         int relay_prog[3], relay_ours[3];
+        uint64_t timeout_us; /* what the waiting parent watches for (SPEC 2, --timeout, --follow) */
+        bool follow;
         gid_t *groups; /* with force_groups: the supplementary groups (the target's) */
         size_t ngroups;
         bool force_groups;
@@ -237,7 +242,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step);
 void mntview_done(struct mntview *mv);
 
 /* spawn.c */
-int spawn_and_wait(struct plan *p, char **argv, int *ret_status);
+int spawn_and_wait(struct plan *p, char **argv, const char *target, int *ret_status);
 int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_status);
 int pty_open(int *ret_master, int *ret_slave);
 int exit_code_from_status(int status, int *ret_signal);

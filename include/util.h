@@ -88,3 +88,12 @@ bool proc_cgroup_frozen(int procfd); /* its cgroup frozen: a paused container */
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
+
+/*
+ * What ps shows for us (setproctitle): proctitle_init() at the start of
+ * main() notes where the kernel put our argv and environment strings;
+ * proctitle_set() writes a title over them.  Only for a process that needs
+ * neither any more (the waiting parent): they are gone after it.
+ */
+void proctitle_init(int argc, char **argv);
+void proctitle_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

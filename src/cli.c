@@ -4,8 +4,10 @@
  * and meanings follow util-linux nsenter so a runbook can swap one for the other.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nsattach.h"
@@ -23,6 +25,8 @@ enum {
         OPT_JSON,
         OPT_PRIVILEGED,
         OPT_CONFINE,
+        OPT_TIMEOUT,
+        OPT_FOLLOW,
 };
 
 struct opt_def {
@@ -62,6 +66,9 @@ static const struct opt_def opt_defs[] = {
           "with -m: keep the caller's privileges (the container's files noexec)" },
         { "confine", no_argument, OPT_CONFINE, NULL,
           "take the target's privileges (the default with -m; also -n -u -i without -p)" },
+        { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
+          "end the program after SECONDS (SIGTERM, then SIGKILL 2 s later); exit status 124" },
+        { "follow", no_argument, OPT_FOLLOW, NULL, "end the program when the target exits" },
         { "runtime", required_argument, OPT_RUNTIME, "NAME",
           "resolve names in one runtime only: docker, podman, containerd, nerdctl, k8s, crio, lxc, machine" },
         { "runtime-root", required_argument, OPT_RUNTIME_ROOT, "KEY=DIR",
@@ -115,8 +122,9 @@ void cli_help(FILE *f)
                 fprintf(f, "  %-12s %-28s %s\n", rt_root_table[i].key, rt_root_table[i].def,
                         rt_root_table[i].what);
         fputs("\n"
-              "Exit status: the program's; 128+N if it died of signal N; 125 if nsattach\n"
-              "failed; 126 if the program cannot be run; 127 if it is not found.\n",
+              "Exit status: the program's; 128+N if it died of signal N; 124 if --timeout\n"
+              "ended it; 125 if nsattach failed; 126 if the program cannot be run; 127 if it\n"
+              "is not found.\n",
               f);
 }
 
@@ -226,6 +234,21 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
                 return 0;
         case OPT_CONFINE:
                 o->confine = true;
+                return 0;
+        case OPT_TIMEOUT: {
+                /* decimal seconds, as timeout(1) takes them: 0.5, 30, 1e3 */
+                char *end;
+                errno = 0;
+                double sec = strtod(arg, &end);
+                if (errno || end == arg || *end || !(sec > 0) || sec > 1e7 || strspn(arg, "0123456789.eE+") != strlen(arg))
+                        return fail(err, errlen, "--timeout: '%s' is not a number of seconds above 0", arg);
+                o->timeout_us = (uint64_t)(sec * 1e6);
+                if (o->timeout_us == 0)
+                        o->timeout_us = 1;
+                return 0;
+        }
+        case OPT_FOLLOW:
+                o->follow = true;
                 return 0;
         case OPT_ENV_MODE:
                 o->env_mode_set = true;
@@ -377,5 +400,10 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
                 return fail(err, errlen, "--preserve-credentials conflicts with --setuid/--setgid");
         if (o->privileged && o->confine)
                 return fail(err, errlen, "--privileged and --confine: one or the other");
+        if (o->no_fork && (o->timeout_us || o->follow))
+                return fail(err, errlen, "--%s needs nsattach to wait for the program: not with -F",
+                            o->timeout_us ? "timeout" : "follow");
+        if (o->follow && !o->target)
+                return fail(err, errlen, "--follow follows the target: use -t TARGET");
         return 0;
 }

@@ -41,6 +41,7 @@ int main(int argc, char **argv)
          * our /proc files before exec (runc CVE-2016-9962). */
         prctl(PR_SET_DUMPABLE, 0);
         ensure_std_fds();
+        proctitle_init(argc, argv);
 
         if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0)
                 die(err);
@@ -79,6 +80,8 @@ int main(int argc, char **argv)
 
         /* ---- point of no return: everything is open and the target verified ---- */
         int status, sig;
+        char prog0[128]; /* the waiting parent's title goes over argv */
+        snprintf(prog0, sizeof(prog0), "%s", prog[0]);
         if (p.confine.on && p.must_fork) {
                 /* entered by a child, out of the container's sight (spawn_confined) */
                 r = spawn_confined(&p, prog, o.target, &status);
@@ -92,10 +95,10 @@ int main(int argc, char **argv)
                         die(err);
                 if (!p.must_fork)
                         exec_program(&p, prog, -EBADF);
-                r = spawn_and_wait(&p, prog, &status);
+                r = spawn_and_wait(&p, prog, o.target ? o.target : "the program", &status);
         }
         if (r < 0) {
-                snprintf(err, sizeof(err), "running %s: %s", prog[0], strerror(-r));
+                snprintf(err, sizeof(err), "running %s: %s", prog0, strerror(-r));
                 die(err);
         }
         int code = exit_code_from_status(status, &sig);

@@ -773,6 +773,13 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 p->pty_streams = ttys;
                 p->must_fork = true;
         }
+        /* only a waiting parent can end the program */
+        p->timeout_us = o->timeout_us;
+        p->follow = o->follow;
+        if (p->timeout_us || p->follow)
+                p->must_fork = true;
+        if (p->follow && p->target.pidfd < 0)
+                return fail(err, errlen, -EOPNOTSUPP, "--follow: no pidfd for %s (Linux 5.3 or later)", o->target);
         if (p->confine.on && !o->no_fork && (r = relay_streams(p)) < 0)
                 return fail(err, errlen, r, "a pipe for the program's streams: %s", strerror(-r));
 

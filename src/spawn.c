@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -216,8 +217,47 @@ static bool in_foreground(void)
         return false;
 }
 
+/*
+ * What the waiting parent ends the program for (SPEC 2): --timeout (our
+ * SIGALRM) and --follow (the target's pidfd turns readable when it exits).
+ * SIGTERM first, SIGKILL if it is still there 2 s later.
+ */
+struct watch {
+        uint64_t timeout_us;
+        int follow_fd;   /* the target's pidfd, with --follow; -1 */
+        char target[96]; /* a copy: the title goes over our argv (proctitle_set()) */
+        bool timed_out, ending;
+};
+
+static void arm_alarm(uint64_t us)
+{
+        struct itimerval it = { .it_value = { .tv_sec = (time_t)(us / 1000000), .tv_usec = (suseconds_t)(us % 1000000) } };
+        (void)setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void end_program(struct watch *w, pid_t child)
+{
+        if (w->ending) {
+                kill(child, SIGKILL);
+                return;
+        }
+        w->ending = true;
+        kill(child, SIGTERM);
+        arm_alarm(2000000);
+}
+
+static void on_alarm(struct watch *w, pid_t child)
+{
+        if (!w->ending) {
+                w->timed_out = true;
+                fprintf(stderr, "nsattach: %s: the program timed out after %.6g s\n", w->target,
+                        (double)w->timeout_us / 1e6);
+        }
+        end_program(w, child);
+}
+
 /* Returns 0 and the child's wait status, or -errno. */
-static int wait_loop(pid_t child, bool own_session, const sigset_t *set, int *ret_status)
+static int wait_loop(pid_t child, bool own_session, struct watch *wa, const sigset_t *set, int *ret_status)
 {
         for (;;) {
                 siginfo_t si;
@@ -258,6 +298,10 @@ static int wait_loop(pid_t child, bool own_session, const sigset_t *set, int *re
                 }
                 if (sig == SIGCONT) {
                         kill(child, SIGCONT);
+                        continue;
+                }
+                if (sig == SIGALRM) {
+                        on_alarm(wa, child);
                         continue;
                 }
                 /* SI_KERNEL: the terminal sent it to the whole foreground process
@@ -360,8 +404,8 @@ static bool pump_in(struct pump *pu, short revents_from, short revents_to)
  * between.  SIGWINCH is not forwarded: the new size goes to the program's
  * terminal, whose kernel side signals the program.
  */
-static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], const sigset_t *set,
-                      int *ret_status)
+static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], struct watch *wa,
+                      const sigset_t *set, int *ret_status)
 {
         struct relay rl = { .raw = false };
         struct pump pumps[5];
@@ -394,7 +438,9 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], c
         if (master >= 0 && (streams & 1))
                 term_raw(&rl);
         for (;;) {
-                struct pollfd pf[1 + 2 * ELEMENTSOF(pumps)] = { { .fd = sfd, .events = POLLIN } };
+                struct pollfd pf[2 + 2 * ELEMENTSOF(pumps)] = { { .fd = sfd, .events = POLLIN } };
+                /* last: the target, with --follow, until it is gone */
+                pf[1 + 2 * n] = (struct pollfd){ .fd = wa->ending ? -1 : wa->follow_fd, .events = POLLIN };
                 for (size_t i = 0; i < n; i++) {
                         struct pump *pu = &pumps[i];
                         pf[1 + 2 * i] = (struct pollfd){ .fd = open[i] && (!pu->into || !pu->len) ? pu->from : -1,
@@ -402,7 +448,7 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], c
                         pf[2 + 2 * i] = (struct pollfd){ .fd = open[i] && pu->into && pu->len ? pu->to : -1,
                                                          .events = POLLOUT };
                 }
-                if (poll(pf, 1 + 2 * n, -1) < 0) {
+                if (poll(pf, 2 + 2 * n, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         r = -errno;
@@ -420,6 +466,10 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], c
                                 pu->to = -EBADF;
                         }
                 }
+                if (pf[1 + 2 * n].revents && !wa->ending) {
+                        fprintf(stderr, "nsattach: %s exited: ending the program (--follow)\n", wa->target);
+                        end_program(wa, child);
+                }
                 if (!(pf[0].revents & POLLIN))
                         continue;
                 struct signalfd_siginfo si;
@@ -435,6 +485,10 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], c
                         }
                         if (sig == SIGCONT) {
                                 kill(child, SIGCONT);
+                                continue;
+                        }
+                        if (sig == SIGALRM) {
+                                on_alarm(wa, child);
                                 continue;
                         }
                         if (sig != SIGCHLD) {
@@ -475,15 +529,34 @@ done:
 }
 
 static int supervise(pid_t child, int master, unsigned streams, int relay[3], bool own_session,
-                     const sigset_t *set, int *ret_status)
+                     struct watch *w, const sigset_t *set, int *ret_status)
 {
-        bool relayed = master >= 0 || relay[0] >= 0 || relay[1] >= 0 || relay[2] >= 0;
-        int r = relayed ? relay_loop(child, master, streams, relay, set, ret_status)
-                        : wait_loop(child, own_session, set, ret_status);
+        bool polled = master >= 0 || relay[0] >= 0 || relay[1] >= 0 || relay[2] >= 0 || w->follow_fd >= 0;
+        int r = polled ? relay_loop(child, master, streams, relay, w, set, ret_status)
+                       : wait_loop(child, own_session, w, set, ret_status);
         safe_close(master);
         for (int fd = 0; fd < 3; fd++)
                 relay[fd] = safe_close(relay[fd]);
+        arm_alarm(0);
+        if (r == 0 && w->timed_out)
+                *ret_status = NSATTACH_EXIT_TIMEOUT << 8; /* as timeout(1), whatever it died of */
         return r;
+}
+
+static struct watch watch_of(const struct plan *p, const char *target)
+{
+        struct watch w = { .timeout_us = p->timeout_us, .follow_fd = p->follow ? p->target.pidfd : -EBADF };
+        snprintf(w.target, sizeof(w.target), "%s", target);
+        return w;
+}
+
+/* ps on the host: what this waiting nsattach is attached to, and running. */
+static void show_title(const struct watch *w, pid_t target, char **argv)
+{
+        if (target > 0)
+                proctitle_set("nsattach: %s (pid %d): %s", w->target, (int)target, argv[0]);
+        else
+                proctitle_set("nsattach: %s: %s", w->target, argv[0]);
 }
 
 /*
@@ -500,6 +573,7 @@ static pid_t fork_waited(sigset_t *set, sigset_t *old, int alive[2])
                 sigaddset(set, forwarded[i]);
         sigaddset(set, SIGCHLD);
         sigaddset(set, SIGCONT);
+        sigaddset(set, SIGALRM);
         signal(SIGCHLD, SIG_DFL);
         if (sigprocmask(SIG_BLOCK, set, old) < 0)
                 return -errno;
@@ -523,7 +597,7 @@ static pid_t fork_waited(sigset_t *set, sigset_t *old, int alive[2])
         return child;
 }
 
-int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
+int spawn_and_wait(struct plan *p, char **argv, const char *target, int *ret_status)
 {
         sigset_t set, old;
         int alive[2];
@@ -550,12 +624,16 @@ int spawn_and_wait(struct plan *p, char **argv, int *ret_status)
         int master = TAKE_FD(p->pty_master);
         unsigned streams = p->pty_streams;
         bool own_session = p->confine.on;
+        struct watch wt = watch_of(p, target);
         p->target = (struct target)TARGET_INIT;
         plan_done(p);
         p->target = keep;
 
         int relay[3] = { -EBADF, -EBADF, -EBADF };
-        r = supervise(child, master, streams, relay, own_session, &set, ret_status);
+        if (wt.timeout_us)
+                arm_alarm(wt.timeout_us);
+        show_title(&wt, keep.pid, argv);
+        r = supervise(child, master, streams, relay, own_session, &wt, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }
@@ -771,9 +849,12 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         int relay[3];
         for (int fd = 0; fd < 3; fd++)
                 relay[fd] = TAKE_FD(p->relay_ours[fd]);
+        struct watch wt = watch_of(p, target);
         p->target = (struct target)TARGET_INIT;
         plan_done(p);
         p->target = keep;
+        if (wt.timeout_us)
+                arm_alarm(wt.timeout_us); /* attaching counts too */
 
         /* Waiting for the first child, a signal for the program (SIGTERM, a
          * timeout's) ends the attach instead: there is no program yet. */
@@ -813,7 +894,9 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                                 pump_out(&pu, true);
                         safe_close(relay[fd]);
                 }
-                if (interrupted)
+                if (interrupted == SIGALRM)
+                        fprintf(stderr, "nsattach: %s: timed out while attaching\n", target);
+                else if (interrupted)
                         fprintf(stderr, "nsattach: %s: attaching was interrupted (signal %d)\n", target, interrupted);
                 else if (r == 0 && WIFSIGNALED(st))
                         fprintf(stderr, "nsattach: %s: attaching was interrupted (our child got signal %d)\n",
@@ -823,7 +906,10 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 sigprocmask(SIG_SETMASK, &old, NULL);
                 if (r < 0)
                         return r;
-                *ret_status = !interrupted && WIFEXITED(st) && WEXITSTATUS(st) != 0 ? st : NSATTACH_EXIT_FAILURE << 8;
+                *ret_status = interrupted == SIGALRM                                 ? NSATTACH_EXIT_TIMEOUT << 8
+                              : !interrupted && WIFEXITED(st) && WEXITSTATUS(st) != 0 ? st
+                                                                                      : NSATTACH_EXIT_FAILURE << 8;
+                arm_alarm(0);
                 return 0;
         }
         /* reaped: the program has been handed to us */
@@ -840,7 +926,8 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 *ret_status = NSATTACH_EXIT_FAILURE << 8;
                 return 0;
         }
-        r = supervise(program, master, streams, relay, true, &set, ret_status);
+        show_title(&wt, keep.pid, argv);
+        r = supervise(program, master, streams, relay, true, &wt, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }

@@ -2,6 +2,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -240,4 +242,38 @@ bool proc_cgroup_frozen(int procfd)
                                 return true;
         }
         return false;
+}
+
+static char *title_area;
+static size_t title_len;
+
+void proctitle_init(int argc, char **argv)
+{
+        extern char **environ;
+        if (argc < 1 || !argv[0])
+                return;
+        char *end = argv[0];
+        /* the strings the kernel laid out one after the other: argv's, then
+         * environ's; the area ends where they stop being contiguous */
+        for (int i = 0; i < argc && argv[i] == end; i++)
+                end = argv[i] + strlen(argv[i]) + 1;
+        for (char **e = environ; e && *e && *e == end; e++)
+                end = *e + strlen(*e) + 1;
+        title_area = argv[0];
+        title_len = (size_t)(end - argv[0]);
+}
+
+void proctitle_set(const char *fmt, ...)
+{
+        extern char **environ;
+        va_list ap;
+        if (!title_area || title_len < 2)
+                return;
+        char title[512]; /* first: the arguments may point into the area */
+        va_start(ap, fmt);
+        vsnprintf(title, sizeof(title), fmt, ap);
+        va_end(ap);
+        environ = NULL; /* its strings are about to be the title's */
+        memset(title_area, 0, title_len);
+        memcpy(title_area, title, strnlen(title, title_len - 1));
 }

@@ -255,6 +255,84 @@ Test(signals, forwarded_to_the_program)
                 }
 }
 
+/* SPEC 2 --timeout: the program is ended after SECONDS (SIGTERM, then SIGKILL
+ * for one that ignores it), and the status is 124, as timeout(1)'s; a program
+ * that ends in time keeps its own. */
+Test(signals, timeout_ends_the_program)
+{
+        struct result r;
+        char pid[16];
+        snprintf(pid, sizeof(pid), "%d", (int)t.pid);
+        const char *views[] = { "-n", "-p" };
+        for (size_t i = 0; i < 2; i++) {
+                char *a[] = { (char *)nsattach_path(), "-t", pid, (char *)views[i], "--timeout", "0.3", "--",
+                              "/bin/sh", "-c", "sleep 10; echo not-ended", NULL };
+                cr_assert_eq(run(a, &r), 0);
+                cr_assert_eq(r.code, 124, "%s: %d %s", views[i], r.code, r.err);
+                cr_assert_str_empty(r.out);
+                cr_assert(strstr(r.err, "timed out after 0.3 s") && count_lines(r.err) == 1, "%s", r.err);
+        }
+        char *deaf[] = { (char *)nsattach_path(), "-t", pid, "-n", "--timeout=0.2", "--", "/bin/sh", "-c",
+                         "trap '' TERM; sleep 10; echo not-ended", NULL };
+        cr_assert_eq(run(deaf, &r), 0);
+        cr_assert_eq(r.code, 124, "a program that ignores SIGTERM: %d %s", r.code, r.err);
+        cr_assert_str_empty(r.out);
+        char *quick[] = { (char *)nsattach_path(), "-t", pid, "-n", "--timeout", "20", "--", "/bin/sh", "-c",
+                          "exit 3", NULL };
+        cr_assert_eq(run(quick, &r), 0);
+        cr_assert_eq(r.code, 3, "%s", r.err);
+        char *bad[] = { (char *)nsattach_path(), "-t", pid, "-n", "--timeout", "-1", "--", "true", NULL };
+        cr_assert_eq(run(bad, &r), 0);
+        cr_assert_eq(r.code, 125);
+        cr_assert(strstr(r.err, "--timeout") && count_lines(r.err) == 1, "%s", r.err);
+}
+
+/* SPEC 9 / issue: ps on the host shows what a waiting nsattach is attached to. */
+Test(signals, ps_shows_what_we_are_attached_to)
+{
+        /* the views where nsattach waits (with -n alone it becomes the program) */
+        const char *views[] = { "-p", "-m" };
+        for (size_t i = 0; i < 2; i++) {
+                char out[256], path[64], cmdline[256] = "", want[128];
+                int fd;
+                pid_t p = start_bg(views[i], "echo ready; exec sleep 10", &fd);
+                snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)p);
+                FILE *f = fopen(path, "r");
+                cr_assert_not_null(f);
+                size_t n = fread(cmdline, 1, sizeof(cmdline) - 1, f);
+                fclose(f);
+                cmdline[n] = '\0';
+                kill(p, SIGTERM);
+                wait_code(p, fd, out, sizeof(out));
+                snprintf(want, sizeof(want), "nsattach: %d (pid %d): /bin/sh", (int)t.pid, (int)t.pid);
+                cr_assert_str_eq(cmdline, want, "%s: %s", views[i], cmdline);
+        }
+}
+
+/* --follow: the program is ended when the target exits. */
+Test(signals, follow_ends_the_program_with_the_target)
+{
+        struct target gone;
+        struct result r;
+        char pid[16];
+        cr_assert_eq(target_start(CLONE_NEWNET, -1, &gone), 0);
+        snprintf(pid, sizeof(pid), "%d", (int)gone.pid);
+        pid_t killer = fork();
+        if (killer == 0) {
+                usleep(300000);
+                kill(gone.pid, SIGKILL);
+                _exit(0);
+        }
+        char *a[] = { (char *)nsattach_path(), "-t", pid, "-n", "--follow", "--", "/bin/sh", "-c",
+                      "sleep 10; echo not-ended", NULL };
+        cr_assert_eq(run(a, &r), 0);
+        waitpid(killer, NULL, 0);
+        target_stop(&gone);
+        cr_assert_eq(r.code, 128 + SIGTERM, "%d %s", r.code, r.err);
+        cr_assert_str_empty(r.out);
+        cr_assert(strstr(r.err, "exited: ending the program (--follow)") && count_lines(r.err) == 1, "%s", r.err);
+}
+
 /* Without a terminal (as a container's SIGSTOP would be), nsattach must not stop with the program. */
 Test(signals, stop_by_another_is_not_mirrored)
 {
