@@ -80,6 +80,7 @@ struct options {
         bool confine;        /* --confine: a host view program takes the target's */
         uint64_t timeout_us; /* --timeout: end the program after this long (0: never) */
         bool follow;         /* --follow: end the program when the target exits */
+        bool explain;        /* --explain: print the plan, do nothing */
         int runtime;         /* enum rt_scheme: --runtime, SCHEME_ANY (0) when not given */
         const char *runtime_root[_ROOT_MAX]; /* --runtime-root KEY=DIR; NULL: default */
         bool json;
@@ -203,6 +204,7 @@ void plan_done(struct plan *p);
 /* ns.c */
 int ns_open_file(const char *path, int want_flag, int *ret_fd, dev_t *ret_dev, ino_t *ret_ino);
 int ns_enter(struct plan *p, enum ns_type *ret_failed);
+size_t ns_order(const struct plan *p, enum ns_type out[_NS_MAX], bool *ret_atomic);
 int ns_verify(const struct plan *p, bool children_only_too, enum ns_type *ret_failed);
 int ns_enter_verified(struct plan *p, const char *target, char *err, size_t errlen);
 bool caller_is_privileged(void);
@@ -237,6 +239,7 @@ int cgroup_join(const struct cgjoin *cj);
 void cgroup_done(struct cgjoin *cj);
 
 /* mntview.c */
+extern const char *const mntview_host_trees[MNTVIEW_HOST_MAX]; /* under HOSTEXEC_TREE */
 int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen);
 int mntview_setup(const struct mntview *mv, const char **ret_step);
 void mntview_done(struct mntview *mv);
@@ -251,3 +254,4 @@ _Noreturn void exec_program(const struct plan *p, char **argv, int parent_pidfd)
 /* output.c: --list and --inspect */
 int output_list(const struct options *o, FILE *f, char *err, size_t errlen);
 int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen);
+int output_explain(const struct options *o, const struct plan *p, FILE *f);

@@ -27,6 +27,7 @@ enum {
         OPT_CONFINE,
         OPT_TIMEOUT,
         OPT_FOLLOW,
+        OPT_EXPLAIN,
 };
 
 struct opt_def {
@@ -76,7 +77,9 @@ static const struct opt_def opt_defs[] = {
         { "list", no_argument, OPT_LIST, NULL, "list the running containers of every runtime and exit" },
         { "inspect", required_argument, OPT_INSPECT, "TARGET",
           "show how TARGET resolves, its namespaces and privileges, and exit" },
-        { "json", no_argument, OPT_JSON, NULL, "with --list or --inspect: print JSON" },
+        { "explain", no_argument, OPT_EXPLAIN, NULL,
+          "print the plan (resolution, namespaces in entering order, mounts, privileges) and do nothing" },
+        { "json", no_argument, OPT_JSON, NULL, "with --list, --inspect or --explain: print JSON" },
         { "help", no_argument, 'h', NULL, "show this help and exit" },
         { "version", no_argument, 'V', NULL, "show the version and exit" },
 };
@@ -250,6 +253,9 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
         case OPT_FOLLOW:
                 o->follow = true;
                 return 0;
+        case OPT_EXPLAIN:
+                o->explain = true;
+                return 0;
         case OPT_ENV_MODE:
                 o->env_mode_set = true;
                 if (strcmp(arg, "host") == 0)
@@ -374,8 +380,10 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
         }
 
         if (o->json && o->action != ACTION_LIST && o->action != ACTION_INSPECT && o->action != ACTION_HELP &&
-            o->action != ACTION_VERSION)
-                return fail(err, errlen, "--json goes with --list or --inspect");
+            o->action != ACTION_VERSION && !o->explain)
+                return fail(err, errlen, "--json goes with --list, --inspect or --explain");
+        if (o->explain && o->action != ACTION_ATTACH && o->action != ACTION_HELP && o->action != ACTION_VERSION)
+                return fail(err, errlen, "--explain explains an attach: not with --list or --inspect");
         if (o->action == ACTION_LIST || o->action == ACTION_INSPECT) {
                 if (optind < argc)
                         return fail(err, errlen, "--%s takes no program ('%s')",

@@ -73,6 +73,14 @@ int main(int argc, char **argv)
                 fprintf(stderr, "nsattach: %s\n", err);
                 exit(p.fail_code ? p.fail_code : NSATTACH_EXIT_FAILURE);
         }
+        if (o.explain) {
+                /* the plan is made (everything opened, nothing entered): say what it is */
+                r = output_explain(&o, &p, stdout);
+                plan_done(&p);
+                if (r < 0)
+                        die("writing the plan failed");
+                return 0;
+        }
         /* What the caller leaked to us must not reach the program (runc
          * CVE-2024-21626): close-on-exec now, while /proc is still the host's. */
         if (fds_cloexec_from_3(p.proc_dirfd) < 0)

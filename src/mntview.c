@@ -33,7 +33,7 @@
 extern const unsigned char nsattach_trampoline[], nsattach_trampoline_end[];
 
 /* Host paths the view carries; missing ones are skipped. */
-static const char *const host_trees[MNTVIEW_HOST_MAX] = { "usr", "bin", "sbin", "lib", "lib32", "lib64",
+const char *const mntview_host_trees[MNTVIEW_HOST_MAX] = { "usr", "bin", "sbin", "lib", "lib32", "lib64",
                                                           "libx32", "etc/alternatives" };
 
 static int clone_ro(int dirfd, const char *path, unsigned flags, int *ret)
@@ -93,7 +93,7 @@ int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen)
                 struct stat st;
 
                 mv->host[i].fd = -EBADF;
-                snprintf(path, sizeof(path), "/%s", host_trees[i]);
+                snprintf(path, sizeof(path), "/%s", mntview_host_trees[i]);
                 if (lstat(path, &st) < 0)
                         continue;
                 if (S_ISLNK(st.st_mode)) {
@@ -125,8 +125,8 @@ int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen)
                 return r;
         }
         for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
-                size_t l = strlen(host_trees[i]);
-                if (mv->host[i].fd >= 0 && strncmp(rp + 1, host_trees[i], l) == 0 && rp[l + 1] == '/') {
+                size_t l = strlen(mntview_host_trees[i]);
+                if (mv->host[i].fd >= 0 && strncmp(rp + 1, mntview_host_trees[i], l) == 0 && rp[l + 1] == '/') {
                         if (asprintf(&mv->prog, "%s%s", HOSTEXEC_TREE, rp) < 0)
                                 return -ENOMEM;
                         return 0;
@@ -514,7 +514,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
                 return r;
         for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
                 char path[PATH_MAX];
-                snprintf(path, sizeof(path), "%s/%s", HOSTEXEC_TREE, host_trees[i]);
+                snprintf(path, sizeof(path), "%s/%s", HOSTEXEC_TREE, mntview_host_trees[i]);
                 if (mv->host[i].link && symlink(mv->host[i].link, path) < 0)
                         return -errno;
                 if (mv->host[i].fd >= 0 && (r = mount_on(mv->host[i].fd, AT_FDCWD, path, true)) < 0)

@@ -119,6 +119,39 @@ static int enter_per_file(struct plan *p, enum ns_type *ret_failed)
         return 0;
 }
 
+/* The order ns_enter() will take (--explain): the kernel's for one
+ * setns(pidfd) (kernel/nsproxy.c, validate_nsset()), else enter_per_file()'s.
+ * Returns how many, and whether it is the one atomic call. */
+size_t ns_order(const struct plan *p, enum ns_type out[_NS_MAX], bool *ret_atomic)
+{
+        static const enum ns_type kernel_order[] = { NS_USER, NS_MNT, NS_UTS, NS_IPC,
+                                                     NS_PID, NS_CGROUP, NS_NET, NS_TIME };
+        bool all_from_target = true, any = false;
+        size_t n = 0;
+
+        for (int i = 0; i < _NS_MAX; i++)
+                if (p->ns[i].enter) {
+                        any = true;
+                        all_from_target = all_from_target && p->ns[i].via_target;
+                }
+        *ret_atomic = any && all_from_target && p->target.pidfd >= 0;
+        if (*ret_atomic) {
+                for (size_t k = 0; k < ELEMENTSOF(kernel_order); k++)
+                        if (p->ns[kernel_order[k]].enter)
+                                out[n++] = kernel_order[k];
+                return n;
+        }
+        bool user_first = !caller_is_privileged();
+        if (user_first && p->ns[NS_USER].enter)
+                out[n++] = NS_USER;
+        for (int i = 0; i < _NS_MAX; i++)
+                if (i != NS_USER && p->ns[i].enter)
+                        out[n++] = (enum ns_type)i;
+        if (!user_first && p->ns[NS_USER].enter)
+                out[n++] = NS_USER;
+        return n;
+}
+
 int ns_enter(struct plan *p, enum ns_type *ret_failed)
 {
         int mask = 0;

@@ -6,11 +6,13 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <libsmartcols.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "hostexec.h"
 #include "nsattach.h"
 #include "runtime.h"
 #include "util.h"
@@ -381,4 +383,218 @@ int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen)
                 return -EIO;
         }
         return 0;
+}
+
+/* --explain without --json: one "key value" line per leaf, nested keys joined
+ * with '.', arrays of plain values on one line, of objects one line each. */
+static void print_human(json_t *v, const char *key, FILE *f)
+{
+        if (json_is_object(v)) {
+                const char *k;
+                json_t *sub;
+                json_object_foreach(v, k, sub) {
+                        char nk[128];
+                        snprintf(nk, sizeof(nk), "%s%s%s", key, *key ? "." : "", k);
+                        print_human(sub, nk, f);
+                }
+                return;
+        }
+        if (json_is_array(v)) {
+                size_t i;
+                json_t *e;
+                bool plain = true;
+                json_array_foreach(v, i, e) plain = plain && !json_is_object(e) && !json_is_array(e);
+                if (plain) {
+                        fprintf(f, "%-24s", key);
+                        json_array_foreach(v, i, e) {
+                                char *s = json_is_string(e) ? strdup(json_string_value(e)) : json_dumps(e, JSON_ENCODE_ANY);
+                                if (s) {
+                                        strip_controls(s, false);
+                                        fprintf(f, " %s", s);
+                                        free(s);
+                                }
+                        }
+                        fputc('\n', f);
+                        return;
+                }
+                json_array_foreach(v, i, e) {
+                        const char *k;
+                        json_t *sub;
+                        fprintf(f, "%-24s", key);
+                        json_object_foreach(e, k, sub) {
+                                char *s = json_is_string(sub) ? strdup(json_string_value(sub))
+                                                              : json_dumps(sub, JSON_ENCODE_ANY);
+                                if (s) {
+                                        strip_controls(s, false);
+                                        fprintf(f, " %s=%s", k, s);
+                                        free(s);
+                                }
+                        }
+                        fputc('\n', f);
+                }
+                return;
+        }
+        if (json_is_null(v))
+                return;
+        char *s = json_is_string(v) ? strdup(json_string_value(v)) : json_dumps(v, JSON_ENCODE_ANY);
+        if (!s)
+                return;
+        strip_controls(s, false);
+        fprintf(f, "%-24s %s\n", key, s);
+        free(s);
+}
+
+static json_t *jhex(uint64_t v)
+{
+        char b[20];
+        snprintf(b, sizeof(b), "%016llx", (unsigned long long)v);
+        return json_string(b);
+}
+
+static json_t *jmount(const char *path, const char *what)
+{
+        return json_pack("{s:s, s:s}", "path", path, "what", what);
+}
+
+/* The view's mounts as the program will see them (SPEC 5). */
+static json_t *explain_view(const struct plan *p, const char **ret_kind)
+{
+        json_t *m = json_array();
+        char what[256];
+
+        if (p->mnt_view) {
+                *ret_kind = "mnt";
+                json_array_append_new(m, jmount("/", p->mnt.noexec ? "the container's files (its root's entries, "
+                                                                     "noexec, nosuid, nodev: --privileged)"
+                                                                   : "the container's files (its root's entries)"));
+                for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
+                        char path[PATH_MAX];
+                        if (p->mnt.host[i].fd < 0 && !p->mnt.host[i].link)
+                                continue;
+                        snprintf(path, sizeof(path), HOSTEXEC_TREE "/%s", mntview_host_trees[i]);
+                        if (p->mnt.host[i].link)
+                                snprintf(what, sizeof(what), "a symbolic link to %s, as the host has it", p->mnt.host[i].link);
+                        else
+                                snprintf(what, sizeof(what), "the host's /%s (read-only, nosuid, nodev)",
+                                         mntview_host_trees[i]);
+                        json_array_append_new(m, jmount(path, what));
+                }
+                if (p->mnt.prog_fd >= 0 && p->mnt.prog)
+                        json_array_append_new(m, jmount(p->mnt.prog, "the program's file, from the host (read-only)"));
+                json_array_append_new(m, jmount(HOSTEXEC_BIN, "one name per host command, first in PATH"));
+                json_array_append_new(m, jmount("/etc/ld.so.preload", "empty, where the container has one"));
+                json_array_append_new(m, jmount("/etc/nsswitch.conf", "without NSS modules, where the container's names any"));
+                return m;
+        }
+        if (p->confine.on && p->ns[NS_MNT].enter) {
+                *ret_kind = "container";
+                json_array_append_new(m, jmount("/", "the container's mount namespace (a private copy)"));
+                return m;
+        }
+        if (!p->pid_view && !p->net_view) {
+                *ret_kind = "none";
+                return m;
+        }
+        *ret_kind = p->pid_view && p->net_view ? "pid+net" : p->pid_view ? "pid" : "net";
+        if (p->host.n > 0)
+                snprintf(what, sizeof(what), "the host's mounts, assembled from %d without the runtimes' own%s", p->host.n,
+                         p->pid_view ? " (read-only)" : "");
+        else
+                snprintf(what, sizeof(what), "a copy of the host's mounts%s", p->pid_view ? " (read-only)" : "");
+        json_array_append_new(m, jmount("/", what));
+        if (p->pid_view)
+                json_array_append_new(m, jmount("/proc", "proc of the target's pid namespace"));
+        if (p->net_view) {
+                for (int i = 0; i < VIEW_ETC_MAX; i++)
+                        if (p->etc[i]) {
+                                char path[64];
+                                snprintf(path, sizeof(path), "/etc/%s", view_etc_names[i]);
+                                json_array_append_new(m, jmount(path, "the target's (read-only)"));
+                        }
+                json_array_append_new(m, jmount("/sys", "sysfs of the target's network namespace (read-only)"));
+        }
+        return m;
+}
+
+/* --explain: what an attach would do, and nothing of it done (SPEC 2, issue 6). */
+int output_explain(const struct options *o, const struct plan *p, FILE *f)
+{
+        json_t *j = json_object(), *nss = json_array(), *argv = json_array(), *groups = json_array();
+        json_t *tty = json_array(), *relayed = json_array();
+        enum ns_type order[_NS_MAX];
+        bool atomic;
+        const char *kind;
+
+        json_object_set_new(j, "target", json_pack("{s:o, s:o, s:I, s:I}", "given", jstr_or_null(o->target),
+                                                   "resolved", jstr_or_null(p->target_name), "pid",
+                                                   (json_int_t)p->target.pid, "starttime",
+                                                   (json_int_t)p->target.starttime));
+        size_t n = ns_order(p, order, &atomic);
+        for (size_t i = 0; i < n; i++) {
+                const char *src = o->ns_source[order[i]];
+                json_array_append_new(nss, json_pack("{s:s, s:I, s:s}", "type", ns_table[order[i]].name, "inode",
+                                                     (json_int_t)p->ns[order[i]].ino, "from",
+                                                     p->ns[order[i]].via_target ? "target" : src ? src : "?"));
+        }
+        json_object_set_new(j, "namespaces", nss);
+        json_object_set_new(j, "entering", json_string(n == 0   ? "nothing"
+                                                       : atomic ? "one setns() on the target's pidfd, in the kernel's order"
+                                                                : "one namespace file at a time, in this order"));
+        json_object_set_new(j, "forks", json_boolean(p->must_fork));
+        json_t *mounts = explain_view(p, &kind);
+        json_object_set_new(j, "view", json_pack("{s:s, s:o}", "kind", kind, "mounts", mounts));
+        for (char **a = o->argv; a && *a; a++)
+                json_array_append_new(argv, json_string(*a));
+        json_object_set_new(j, "program", json_pack("{s:o, s:o, s:s}", "argv", argv, "path",
+                                                    jstr_or_null(p->mnt_view ? p->mnt.prog : NULL), "from",
+                                                    p->mnt_view || !p->ns[NS_MNT].enter ? "host" : "container"));
+        for (size_t i = 0; i < p->ngroups; i++)
+                json_array_append_new(groups, json_integer(p->groups[i]));
+        json_t *priv = json_object();
+        json_object_set_new(priv, "model", json_string(p->confine.on ? "the target's" : "the caller's"));
+        json_object_set_new(priv, "uid", p->force_uid ? json_integer(p->uid) : json_string("unchanged"));
+        json_object_set_new(priv, "gid", p->force_gid ? json_integer(p->gid) : json_string("unchanged"));
+        if (p->force_groups)
+                json_object_set_new(priv, "groups", groups);
+        else {
+                json_decref(groups);
+                json_object_set_new(priv, "groups", json_string(p->confine.on ? "none" : "unchanged"));
+        }
+        if (p->confine.on) {
+                json_object_set_new(priv, "cap_effective", jhex(p->confine.cap_eff));
+                json_object_set_new(priv, "cap_permitted", jhex(p->confine.cap_prm));
+                json_object_set_new(priv, "cap_bounding", jhex(p->confine.cap_bnd));
+                json_object_set_new(priv, "cap_inheritable", jhex(0));
+                json_object_set_new(priv, "cap_ambient", jhex(0));
+        }
+        json_object_set_new(priv, "no_new_privs", json_boolean(p->confine.on));
+        json_object_set_new(priv, "seccomp", json_string(p->confine.on ? "the container filter"
+                                                         : "the terminal ioctls only, when a stream is a terminal"));
+        json_object_set_new(priv, "cgroups_joined", json_integer(p->confine.on ? p->cgroups.n : 0));
+        json_object_set_new(priv, "session_keyring", json_string(p->confine.on ? "new" : "unchanged"));
+        json_object_set_new(priv, "launched_from_trampoline", json_boolean(p->confine.launch));
+        json_object_set_new(j, "privileges", priv);
+        for (int fd = 0; fd < 3; fd++) {
+                if (p->pty_slave >= 0 && (p->pty_streams & (1u << fd)))
+                        json_array_append_new(tty, json_integer(fd));
+                if (p->relay_prog[fd] >= 0)
+                        json_array_append_new(relayed, json_integer(fd));
+        }
+        json_object_set_new(j, "streams", json_pack("{s:o, s:o}", "own_terminal", tty, "relayed_pipes", relayed));
+        size_t nenv = 0;
+        for (char **e = p->envp; e && *e; e++)
+                nenv++;
+        json_object_set_new(j, "environment", json_pack("{s:I}", "variables", (json_int_t)nenv));
+        json_object_set_new(j, "timeout_seconds",
+                            p->timeout_us ? json_real((double)p->timeout_us / 1e6) : json_null());
+        json_object_set_new(j, "follow", json_boolean(p->follow));
+
+        int r = 0;
+        if (o->json) {
+                r = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+                fputc('\n', f);
+        } else
+                print_human(j, "", f);
+        json_decref(j);
+        return fflush(f) != 0 || r < 0 ? -EIO : 0;
 }

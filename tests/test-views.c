@@ -1146,6 +1146,63 @@ Test(views, confined_net_view)
         cr_assert(strstr(r.out, "\neth0\nlo\n"), "not the target's network: %s", r.out);
 }
 
+/* --explain: the plan, with the namespaces in the order they are entered,
+ * and nothing done.  The order is checked against the real attach: for
+ * namespaces from files, setns() one at a time (strace shows the calls). */
+Test(views, explain_names_the_namespaces_in_entering_order)
+{
+        struct result r;
+        char pid[16], netns[64], marker[64], trace[] = "/tmp/nsattach-explain-XXXXXX";
+        snprintf(pid, sizeof(pid), "%d", (int)c.pid);
+        snprintf(netns, sizeof(netns), "--net=/proc/%d/ns/net", (int)c.pid);
+        snprintf(marker, sizeof(marker), "/tmp/nsattach-explain-%d", (int)getpid());
+
+        /* all from the target: one setns(pidfd), the kernel's order */
+        char cmd[512];
+        snprintf(cmd, sizeof(cmd), "\"$0\" -t %s -a --explain --json -- touch %s | jq -r '[.namespaces[].type] | join(\" \")'",
+                 pid, marker);
+        char *a[] = { "/bin/sh", "-c", cmd, (char *)nsattach_path(), NULL };
+        cr_assert_eq(run(a, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "mnt uts ipc pid net\n", "%s", r.err);
+        cr_assert_neq(access(marker, F_OK), 0, "--explain ran the program");
+
+        /* one from a file: one at a time, in the order the plan says */
+        snprintf(cmd, sizeof(cmd), "\"$0\" -t %s -u %s -i --explain --json -- true | jq -r '.entering, ([.namespaces[].type] | join(\" \"))'",
+                 pid, netns);
+        cr_assert_eq(run(a, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(strstr(r.out, "one namespace file at a time"), "%s", r.out);
+        char *order = strchr(r.out, '\n');
+        cr_assert_not_null(order);
+        order++;
+        int fd = mkstemp(trace);
+        cr_assert_geq(fd, 0);
+        close(fd);
+        if (access("/usr/bin/strace", X_OK) != 0) {
+                unlink(trace);
+                skip_or_fail("no strace (tools/install-deps installs it)");
+                return;
+        }
+        char want[64];
+        snprintf(want, sizeof(want), "%s", order);
+        char *st[] = { "/usr/bin/strace", "-qq", "-o", trace, "-e", "trace=setns", (char *)nsattach_path(), "-t", pid,
+                       "-u", netns, "-i", "--", "true", NULL };
+        cr_assert_eq(run(st, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        char traced[4096] = "", seen[64] = "";
+        read_text(trace, traced, sizeof(traced));
+        unlink(trace);
+        for (char *l = traced; (l = strstr(l, "CLONE_NEW")); l++) {
+                const char *name = !strncmp(l, "CLONE_NEWUTS", 12) ? "uts" : !strncmp(l, "CLONE_NEWNET", 12) ? "net"
+                                   : !strncmp(l, "CLONE_NEWIPC", 12)                                         ? "ipc"
+                                                                                                            : "other";
+                snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen), "%s%s", seen[0] ? " " : "", name);
+        }
+        strcat(seen, "\n");
+        cr_assert_str_eq(seen, want, "entered %s, the plan said %s (%s)", seen, want, traced);
+}
+
 /* SECURITY T13 in part: the container's ld.so.preload is not loaded into the host's program. */
 Test(views, mnt_view_ignores_the_containers_preload)
 {
