@@ -12,7 +12,7 @@ function __fish_nsattach_program_args
     set -l opts t/target= a/all 'm/mount=?' 'u/uts=?' 'i/ipc=?' 'n/net=?' 'p/pid=?' 'U/user=?'
     set -a opts 'C/cgroup=?' 'T/time=?' S/setuid= G/setgid= x-preserve-credentials 'r/root=?'
     set -a opts 'w/wd=?' W/wdns= F/no-fork e/env y-env-mode= z-exec= h/help V/version
-    set -a opts q-runtime= k-runtime-root= l-list j-json I-inspect= P-privileged c-confine o-timeout= f-follow X-explain
+    set -a opts q-runtime= k-runtime-root= l-list j-json I-inspect= P-privileged c-confine o-timeout= f-follow X-explain v/verbose q/quiet
     argparse -s $opts -- $tokens 2>/dev/null
     or return 1
     if set -q argv[1]; and not string match -q -- '-*' $argv[1]
@@ -72,6 +72,8 @@ complete -c nsattach -n __fish_nsattach_in_options -l confine -d "Take the targe
 complete -c nsattach -n __fish_nsattach_in_options -l timeout -x -d "End the program after SECONDS (exit 124)"
 complete -c nsattach -n __fish_nsattach_in_options -l follow -d "End the program when the target exits"
 complete -c nsattach -n __fish_nsattach_in_options -l explain -d "Print the plan and do nothing"
+complete -c nsattach -n __fish_nsattach_in_options -s v -l verbose -d "Print each step with its time"
+complete -c nsattach -n __fish_nsattach_in_options -s q -l quiet -d "Leave out the notes"
 complete -c nsattach -n __fish_nsattach_in_options -l runtime -x -a 'docker podman containerd nerdctl k8s crio lxc machine' -d 'Resolve names in one runtime only'
 complete -c nsattach -n __fish_nsattach_in_options -l runtime-root -x -a 'docker= docker-exec= podman= podman-run= runc= crun= containerd= lxc= machines= cgroup= home= user-run= cache=' -d "Read a runtime's state from DIR"
 complete -c nsattach -n __fish_nsattach_in_options -l list -d 'List the running containers and exit'

@@ -81,6 +81,7 @@ struct options {
         uint64_t timeout_us; /* --timeout: end the program after this long (0: never) */
         bool follow;         /* --follow: end the program when the target exits */
         bool explain;        /* --explain: print the plan, do nothing */
+        int verbosity;       /* -v: 1 (steps), -q: -1 (no notes), else 0 */
         int runtime;         /* enum rt_scheme: --runtime, SCHEME_ANY (0) when not given */
         const char *runtime_root[_ROOT_MAX]; /* --runtime-root KEY=DIR; NULL: default */
         bool json;

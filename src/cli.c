@@ -80,12 +80,14 @@ static const struct opt_def opt_defs[] = {
         { "explain", no_argument, OPT_EXPLAIN, NULL,
           "print the plan (resolution, namespaces in entering order, mounts, privileges) and do nothing" },
         { "json", no_argument, OPT_JSON, NULL, "with --list, --inspect or --explain: print JSON" },
+        { "verbose", no_argument, 'v', NULL, "print each step, with the time since the start, on stderr" },
+        { "quiet", no_argument, 'q', NULL, "leave out the notes (a paused target, --privileged); errors stay" },
         { "help", no_argument, 'h', NULL, "show this help and exit" },
         { "version", no_argument, 'V', NULL, "show the version and exit" },
 };
 
 /* Short options that take no value: may be bundled after an optional-value one. */
-static const char flag_letters[] = "amuinpUCTFrwe";
+static const char flag_letters[] = "amuinpUCTFrwevq";
 
 void cli_help(FILE *f)
 {
@@ -300,6 +302,12 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
                 return 0;
         case OPT_JSON:
                 o->json = true;
+                return 0;
+        case 'v':
+                o->verbosity = o->verbosity < 0 ? 1 : o->verbosity + 1;
+                return 0;
+        case 'q':
+                o->verbosity = -1;
                 return 0;
         case 'h':
                 o->action = ACTION_HELP;

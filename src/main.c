@@ -43,8 +43,10 @@ int main(int argc, char **argv)
         ensure_std_fds();
         proctitle_init(argc, argv);
 
+        trace_start();
         if (cli_parse(argc, argv, &o, err, sizeof(err)) < 0)
                 die(err);
+        verbosity = o.verbosity;
         if (o.action == ACTION_HELP) {
                 cli_help(stdout);
                 return 0;
@@ -101,6 +103,7 @@ int main(int argc, char **argv)
                 }
                 if (ns_enter_verified(&p, o.target, err, sizeof(err)) < 0)
                         die(err);
+                trace_step("namespaces entered and checked");
                 if (!p.must_fork)
                         exec_program(&p, prog, -EBADF);
                 r = spawn_and_wait(&p, prog, o.target ? o.target : "the program", &status);

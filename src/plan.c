@@ -447,8 +447,7 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                 if ((r = cgroup_open_target(&p->cgroups, p->proc_dirfd, p->target.procfd, why, sizeof(why))) < 0)
                         return fail(err, errlen, r, "%s: %s", o->target, why);
                 if (p->cgroups.skipped_frozen)
-                        fprintf(stderr, "nsattach: %s is paused: the program stays out of its frozen cgroup\n",
-                                o->target);
+                        note("%s is paused: the program stays out of its frozen cgroup", o->target);
         }
 
 view:
@@ -491,8 +490,8 @@ view:
         else if (r == -EACCES && !p->mnt.prog)
                 p->fail_code = NSATTACH_EXIT_CANNOT_EXEC;
         if (r == 0 && o->privileged)
-                fprintf(stderr, "nsattach: --privileged: the program keeps the caller's privileges; "
-                                "%s's files are mounted noexec for it\n", o->target);
+                note("--privileged: the program keeps the caller's privileges; %s's files are mounted noexec for it",
+                     o->target);
         return r;
 }
 
@@ -644,6 +643,9 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                         p->target_name = ctr_display(&res.ctr);
                         ctr_free(&res.ctr);
                 }
+                trace_step("target %s: %s, pid %d, start time %llu (held by %s)", o->target,
+                           p->target_name ? p->target_name : "a PID", (int)p->target.pid,
+                           (unsigned long long)p->target.starttime, p->target.pidfd >= 0 ? "a pidfd" : "/proc/PID");
         }
 
         for (int i = 0; i < _NS_MAX; i++)
@@ -790,6 +792,16 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 r = target_check(&p->target);
                 if (r < 0)
                         return fail(err, errlen, r, "%s: %s", o->target, target_error(r));
+        }
+        if (verbosity > 0) {
+                char nss[64] = "";
+                for (int i = 0; i < _NS_MAX; i++)
+                        if (p->ns[i].enter)
+                                snprintf(nss + strlen(nss), sizeof(nss) - strlen(nss), " %s", ns_table[i].name);
+                trace_step("plan made: namespaces%s; %s view; the %s privileges; %s", nss[0] ? nss : " none",
+                           p->mnt_view ? "mnt" : p->pid_view && p->net_view ? "pid+net" : p->pid_view ? "pid"
+                                         : p->net_view ? "net" : "no",
+                           p->confine.on ? "target's" : "caller's", p->must_fork ? "forking" : "no fork");
         }
         return 0;
 }

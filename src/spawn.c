@@ -41,6 +41,7 @@ static void prepare_program(const struct plan *p)
                 child_fail(step, -r);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
+        trace_step("view built");
         if (p->root_fd >= 0) {
                 if (fchdir(p->root_fd) < 0 || chroot(".") < 0) {
                         child_fail("--root", errno);
@@ -97,6 +98,9 @@ static void take_credentials(const struct plan *p)
                 child_fail(p->confine.on ? "taking the target's privileges" : "changing uid/gid", -r);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
+        if (p->confine.on)
+                trace_step("the target's privileges taken: uid %d gid %d, capabilities %016llx",
+                           (int)getuid(), (int)getgid(), (unsigned long long)p->confine.cap_eff);
 }
 
 int pty_open(int *ret_master, int *ret_slave)
@@ -171,6 +175,7 @@ static _Noreturn void run_program(const struct plan *p, char **argv, int parent_
         if (!p->confine.on && (isatty(0) || isatty(1) || isatty(2)))
                 (void)seccomp_apply(false); /* needs CAP_SYS_ADMIN: an unprivileged caller goes without */
 
+        trace_step("exec %s", p->mnt_view ? p->mnt.prog : argv[0]);
         environ = p->envp;
         close_from_3();
         int e;
@@ -250,8 +255,7 @@ static void on_alarm(struct watch *w, pid_t child)
 {
         if (!w->ending) {
                 w->timed_out = true;
-                fprintf(stderr, "nsattach: %s: the program timed out after %.6g s\n", w->target,
-                        (double)w->timeout_us / 1e6);
+                note("%s: the program timed out after %.6g s", w->target, (double)w->timeout_us / 1e6);
         }
         end_program(w, child);
 }
@@ -467,7 +471,7 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], s
                         }
                 }
                 if (pf[1 + 2 * n].revents && !wa->ending) {
-                        fprintf(stderr, "nsattach: %s exited: ending the program (--follow)\n", wa->target);
+                        note("%s exited: ending the program (--follow)", wa->target);
                         end_program(wa, child);
                 }
                 if (!(pf[0].revents & POLLIN))
@@ -538,6 +542,7 @@ static int supervise(pid_t child, int master, unsigned streams, int relay[3], bo
         for (int fd = 0; fd < 3; fd++)
                 relay[fd] = safe_close(relay[fd]);
         arm_alarm(0);
+        trace_step("the program ended: status %#x", (unsigned)*ret_status);
         if (r == 0 && w->timed_out)
                 *ret_status = NSATTACH_EXIT_TIMEOUT << 8; /* as timeout(1), whatever it died of */
         return r;
@@ -764,6 +769,7 @@ static _Noreturn void launch_program(const struct plan *p, char **argv)
                 child_fail("loading the syscall filter", -r);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
+        trace_step("exec the launcher " HOSTEXEC_SELF " for %s", p->mnt.prog);
         execve(HOSTEXEC_SELF, largv, p->envp);
         child_fail("starting the launcher " HOSTEXEC_SELF, errno);
         _exit(NSATTACH_EXIT_FAILURE);
@@ -804,6 +810,7 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                         fprintf(stderr, "nsattach: %s\n", err);
                         _exit(NSATTACH_EXIT_FAILURE);
                 }
+                trace_step("namespaces entered and checked");
                 prepare_program(p);
                 take_credentials(p);
                 /* What the program's process is born with is in the container's

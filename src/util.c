@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "missing.h"
 
@@ -276,4 +278,43 @@ void proctitle_set(const char *fmt, ...)
         environ = NULL; /* its strings are about to be the title's */
         memset(title_area, 0, title_len);
         memcpy(title_area, title, strnlen(title, title_len - 1));
+}
+
+int verbosity;
+static struct timespec started;
+
+void trace_start(void)
+{
+        clock_gettime(CLOCK_MONOTONIC, &started);
+}
+
+void trace_step(const char *fmt, ...)
+{
+        struct timespec now;
+        char line[512];
+        va_list ap;
+
+        if (verbosity <= 0)
+                return;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double ms = (double)(now.tv_sec - started.tv_sec) * 1e3 + (double)(now.tv_nsec - started.tv_nsec) / 1e6;
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        strip_controls(line, false);
+        fprintf(stderr, "nsattach: +%.2f ms [%d] %s\n", ms, (int)getpid(), line);
+}
+
+void note(const char *fmt, ...)
+{
+        char line[512];
+        va_list ap;
+
+        if (verbosity < 0)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(line, sizeof(line), fmt, ap);
+        va_end(ap);
+        strip_controls(line, false);
+        fprintf(stderr, "nsattach: %s\n", line);
 }

@@ -22,6 +22,8 @@
 
 #include "common.h"
 
+#define ELEMENTSOF_T(a) (sizeof(a) / sizeof((a)[0]))
+
 
 /* argv of "nsattach -t PID ARGS...", pid's digits in p */
 static void nsattach_argv(pid_t pid, const char *const *args, char p[16], char *argv[24])
@@ -1201,6 +1203,38 @@ Test(views, explain_names_the_namespaces_in_entering_order)
         }
         strcat(seen, "\n");
         cr_assert_str_eq(seen, want, "entered %s, the plan said %s (%s)", seen, want, traced);
+}
+
+/* -v: each step on stderr, in order, with growing times since the start;
+ * -q: no notes, the errors still. */
+Test(views, verbose_steps_and_quiet_notes)
+{
+        struct result r;
+        attach_prog(c.pid, (const char *[]){ "-m", "-v", "--", "cat", "/etc/hostname", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "minictr-host\n");
+        const char *steps[] = { "] target ", "] plan made: ", "] namespaces entered and checked", "] view built",
+                                "] the target's privileges taken: ", "] exec /.nsattach/host/", "] the program ended: " };
+        const char *at = r.err;
+        double last = -1;
+        for (size_t i = 0; i < ELEMENTSOF_T(steps); i++) {
+                const char *hit = strstr(at, steps[i]);
+                cr_assert_not_null(hit, "step '%s' missing or out of order: %s", steps[i], r.err);
+                const char *line = hit;
+                while (line > r.err && line[-1] != '\n')
+                        line--;
+                double ms = -1;
+                cr_assert_eq(sscanf(line, "nsattach: +%lf ms", &ms), 1, "%.*s", (int)(hit - line), line);
+                cr_assert_geq(ms, last, "times go back: %s", r.err);
+                last = ms;
+                at = hit;
+        }
+        attach_prog(c.pid, (const char *[]){ "-m", "-q", "--privileged", "--", "true", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_empty(r.err, "-q printed a note: %s", r.err);
+        attach_prog(c.pid, (const char *[]){ "-m", "-q", "--", "nsattach-no-such-tool", NULL }, &r);
+        cr_assert_eq(r.code, 127);
+        cr_assert(strstr(r.err, "not found") && count_lines(r.err) == 1, "-q hid an error: %s", r.err);
 }
 
 /* SECURITY T13 in part: the container's ld.so.preload is not loaded into the host's program. */
