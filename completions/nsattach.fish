@@ -37,7 +37,8 @@ end
 function __fish_nsattach_pids
     nsattach --list 2>/dev/null | while read -l rt name id pid state image ns target
         test "$name" = NAME; and continue
-        printf '%s\t%s container, pid %s\n' $target $rt $pid
+        # the name as it is (searched in every runtime), and RUNTIME:NAME
+        printf '%s\t%s container, pid %s\n' $name $rt $pid $target $rt $pid
     end
     for p in (string match -r '^/proc/[0-9]+$' /proc/*)
         set -l pid (string replace /proc/ '' $p)

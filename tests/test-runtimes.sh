@@ -65,6 +65,32 @@ run "$NSATTACH" --runtime docker -t podman:webserver -n true
 is "--runtime and a RUNTIME: prefix that disagree" "$rc $out" \
         "125 nsattach: podman:webserver: names runtime podman, but --runtime is docker"
 
+# ---- tab completion: the running containers' names, from nsattach --list ----
+compbin=$(mktemp -d)
+ln -s "$NSATTACH" "$compbin/nsattach"
+got=$(PATH=$compbin:$PATH bash --norc --noprofile -c '
+        source "$1" || exit 1
+        COMP_WORDS=(nsattach -t we); COMP_CWORD=2; COMP_LINE="nsattach -t we"; COMP_POINT=${#COMP_LINE}
+        COMPREPLY=()
+        _nsattach nsattach we -t
+        printf "%s\n" "${COMPREPLY[@]}"' complete "$SRC/completions/nsattach.bash" 2>&1 | sort -u | tr '\n' ' ')
+is "bash: nsattach -t we<TAB> offers webserver" "$got" "webserver "
+if command -v fish >/dev/null; then
+        got=$(PATH=$compbin:$PATH fish --no-config -c 'source $argv[1]; complete -C "nsattach -t we"' \
+                "$SRC/completions/nsattach.fish" 2>&1 | cut -f1 | sort -u | tr '\n' ' ')
+        is "fish: nsattach -t we<TAB> offers webserver" "$got" "webserver "
+else
+        skip "fish: nsattach -t we<TAB> offers webserver" "fish not installed"
+fi
+if command -v zsh >/dev/null; then
+        got=$(zsh -f -c 'fpath=($1 $fpath); autoload -Uz compinit && compinit -u -D && print -r -- ${_comps[nsattach]}' \
+                load "$SRC/completions" 2>&1)
+        is "zsh: compinit loads the completion for nsattach" "$got" "_nsattach"
+else
+        skip "zsh: compinit loads the completion for nsattach" "zsh not installed"
+fi
+rm -rf "$compbin"
+
 for how in "docker:webserver" "$did" "${did:0:12}" "docker:${did:0:5}"; do
         attach_netns -t "$how"
         is "docker by ${how} (${took} ms)" "$rc $out" "0 $(netns "$dpid")"
