@@ -134,6 +134,7 @@ struct mntview {
         int prog_fd; /* the program's file, when it lies outside those trees */
         char *prog;  /* the program's path inside the view */
         bool noexec; /* --privileged: nothing of the container's can run or be mapped as code */
+        int pidns_fd; /* paired: a /proc of this pid namespace on the view's /proc; -1 */
 };
 
 /* A pid or net view's host file system, opened before entering (hostview.c). */
@@ -191,6 +192,8 @@ struct plan {
         /* A container view's stream that is a host file: a pipe in its place,
          * relayed by the waiting parent (the program's end, ours; -1: none). */
         int relay_prog[3], relay_ours[3];
+        uint64_t pid_source_bnd; /* --pid=SOURCE: its owner's bounding set (a file: all) */
+        bool paired;             /* a container view in another's pid namespace: a /proc of it */
         uint64_t timeout_us; /* what the waiting parent watches for (SPEC 2, --timeout, --follow) */
         bool follow;
         gid_t *groups; /* with force_groups: the supplementary groups (the target's) */
@@ -243,6 +246,7 @@ void cgroup_done(struct cgjoin *cj);
 extern const char *const mntview_host_trees[MNTVIEW_HOST_MAX]; /* under HOSTEXEC_TREE */
 int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen);
 int mntview_setup(const struct mntview *mv, const char **ret_step);
+int view_proc_of(int pidns_fd); /* view.c: a proc of that pid namespace on /proc */
 void mntview_done(struct mntview *mv);
 
 /* spawn.c */

@@ -114,7 +114,9 @@ void cli_help(FILE *f)
         }
         fputs("\n"
               "SOURCE is a namespace file (a path containing '/', e.g. /run/netns/x or\n"
-              "/proc/1234/ns/net) or another PID; without it, the target's namespace.\n"
+              "/proc/1234/ns/net) or another TARGET; without it, the target's namespace.\n"
+              "--mount=TOOLS --pid=TARGET (no -t): TOOLS' files and privileges, TARGET's\n"
+              "processes, with a /proc of them.\n"
               "\n"
               "TARGET is 1234 or pid:1234; NAME or an id prefix, searched in every runtime;\n"
               "or docker:NAME, podman:NAME, containerd:[NAMESPACE/]ID, nerdctl:NAME,\n"
@@ -402,6 +404,13 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
                 return 0;
         o->argv = optind < argc ? argv + optind : NULL;
 
+        /* Pairing's short form (SPEC 5.5): --mount=TOOLS without -t makes TOOLS
+         * the target, whose files and privileges the program has; the other
+         * namespace options may name other targets. */
+        if (!o->target && o->ns_wanted[NS_MNT] && o->ns_source[NS_MNT] && !strchr(o->ns_source[NS_MNT], '/')) {
+                o->target = o->ns_source[NS_MNT];
+                o->ns_source[NS_MNT] = NULL;
+        }
         bool any_ns = o->all;
         for (int i = 0; i < _NS_MAX; i++)
                 any_ns = any_ns || o->ns_wanted[i];

@@ -509,6 +509,12 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
             chdir("/") < 0)
                 return -errno;
 
+        if (mv->pidns_fd >= 0) {
+                *ret_step = "mnt view: a /proc of the pid namespace joined (--pid)";
+                if ((mkdir("/proc", 0555) < 0 && errno != EEXIST) || (r = view_proc_of(mv->pidns_fd)) < 0)
+                        return r < 0 ? r : -errno;
+        }
+
         *ret_step = "mnt view: the host's tools";
         if ((r = mkdir_p(HOSTEXEC_TREE "/etc")) < 0 || (r = mkdir_p(HOSTEXEC_BIN)) < 0)
                 return r;

@@ -84,10 +84,19 @@ static int own_ns(int proc_dirfd, enum ns_type i, dev_t *dev, ino_t *ino)
 }
 
 /* A namespace given as "=SOURCE": a file when it holds a '/', else another PID. */
-static int open_source(const char *src, enum ns_type i, int proc_dirfd, struct ns_slot *s,
-                       char *err, size_t errlen)
+static int status_caps(int dirfd, const char *path, const char *key, uint64_t *ret);
+
+/*
+ * --NS=SOURCE: a namespace file (a path with '/'), or another TARGET (a PID,
+ * a container's name or id, RUNTIME:NAME: SPEC 2, pairing), held and
+ * checked as the main target is.  For the pid namespace the owner's bounding
+ * set is kept (p->pid_source_bnd, all ones for a file: anyone's): its
+ * processes will see the program.
+ */
+static int open_source(const struct options *o, struct plan *p, enum ns_type i, struct ns_slot *s, char *err,
+                       size_t errlen)
 {
-        const char *opt = ns_table[i].long_opt;
+        const char *src = o->ns_source[i], *opt = ns_table[i].long_opt;
         int r;
 
         if (strchr(src, '/')) {
@@ -99,20 +108,22 @@ static int open_source(const char *src, enum ns_type i, int proc_dirfd, struct n
                                     ns_table[i].name);
                 if (r < 0)
                         return fail(err, errlen, r, "--%s=%s: %s", opt, src, strerror(-r));
+                if (i == NS_PID)
+                        p->pid_source_bnd = UINT64_MAX;
                 return 0;
         }
 
         struct target other = TARGET_INIT;
-        pid_t pid;
-        r = target_parse_pid(src, &pid);
+        struct resolve_result res;
+        char why[CLI_ERROR_MAX];
+        r = target_acquire(src, o->runtime, o->runtime_root, p->proc_dirfd, &other, &res, why, sizeof(why));
         if (r < 0)
-                return fail(err, errlen, -EINVAL,
-                            "--%s=%s: not a namespace file or a PID (a file path must contain '/')",
-                            opt, src);
-        r = target_open(proc_dirfd, pid, &other);
-        if (r < 0)
-                return fail(err, errlen, r, "--%s=%s: %s", opt, src, target_error(r));
+                return fail(err, errlen, r, "--%s=%s: %s", opt, src, why);
+        if (!res.is_pid)
+                ctr_free(&res.ctr);
         r = open_target_ns(&other, i, s);
+        if (r == 0 && i == NS_PID)
+                r = status_caps(other.procfd, "status", "CapBnd", &p->pid_source_bnd);
         if (r == 0)
                 r = target_check(&other);
         target_done(&other);
@@ -402,10 +413,18 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
         if ((r = target_shares_ns(p, "pid")) < 0)
                 return fail(err, errlen, r, "%s: pid namespace: %s", o->target, strerror(-r));
         bool own_pid_ns = r == 0;
-        if (r == 0 && (!p->ns[NS_PID].enter || !p->ns[NS_PID].via_target || o->no_fork))
+        /* --pid=SOURCE: another's pid namespace (pairing, as docker's
+         * --pid=container:NAME), the program still confined to the target's */
+        p->paired = p->ns[NS_PID].enter && !p->ns[NS_PID].via_target;
+        if (r == 0 && (!p->ns[NS_PID].enter || o->no_fork))
                 return fail(err, errlen, -EINVAL,
                             "%s: with its mount namespace the program becomes the container's and "
-                            "must join its pid namespace too (no -F, no --pid=SOURCE)", o->target);
+                            "must join its pid namespace too, or another container's with --pid=SOURCE (no -F)",
+                            o->target);
+        if (p->paired && o->privileged)
+                return fail(err, errlen, -EINVAL,
+                            "--privileged: a program with the caller's privileges in another's pid namespace "
+                            "would be within that one's reach; refusing --privileged with --pid=SOURCE");
         if (o->privileged) {
                 if ((r = privileged_allowed(o, p, own_pid_ns, err, errlen)) < 0)
                         return r;
@@ -424,8 +443,11 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
          * the view there is no such file, so --exec=container is refused.  (A
          * target in our pid namespace holding it can trace nsattach itself:
          * it is the host's already.) */
-        if (own_pid_ns && (p->confine.cap_bnd & (UINT64_C(1) << 19 /* CAP_SYS_PTRACE */)) &&
-            target_shares_ns(p, "user") > 0) {
+        /* (paired: the pid namespace's owner is the one that could trace, and
+         * a namespace file's owner could be anyone, in any user namespace) */
+        uint64_t tracer_bnd = p->paired ? p->pid_source_bnd : p->confine.cap_bnd;
+        if ((own_pid_ns || p->paired) && (tracer_bnd & (UINT64_C(1) << 19 /* CAP_SYS_PTRACE */)) &&
+            (p->paired || target_shares_ns(p, "user") > 0)) {
                 if (o->exec_container)
                         return fail(err, errlen, -EPERM,
                                     "%s can hold CAP_SYS_PTRACE: it could trace nsattach's process before the "
@@ -484,6 +506,7 @@ view:
                             "--exec=container runs the container's programs with --root");
         p->mnt_view = true;
         p->mnt.noexec = o->privileged;
+        p->mnt.pidns_fd = p->paired ? p->ns[NS_PID].fd : -EBADF; /* borrowed: the slot's */
         r = mntview_open(&p->mnt, o->argv[0], err, errlen);
         if (r == -ENOENT && !p->mnt.prog)
                 p->fail_code = NSATTACH_EXIT_NOT_FOUND;
@@ -565,8 +588,7 @@ static int add_ns(const struct options *o, struct plan *p, int i, char *err, siz
         int r;
 
         if (o->ns_source[i]) {
-                r = open_source(o->ns_source[i], (enum ns_type)i, p->proc_dirfd, s, err,
-                                errlen);
+                r = open_source(o, p, (enum ns_type)i, s, err, errlen);
                 if (r < 0)
                         return r;
         } else if (p->target.pid > 0) {
@@ -612,6 +634,7 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                             .wd_fd = -EBADF, .pty_master = -EBADF, .pty_slave = -EBADF,
                             .relay_prog = { -EBADF, -EBADF, -EBADF }, .relay_ours = { -EBADF, -EBADF, -EBADF } };
         p->mnt.prog_fd = -EBADF;
+        p->mnt.pidns_fd = -EBADF;
         for (int i = 0; i < MNTVIEW_HOST_MAX; i++)
                 p->mnt.host[i].fd = -EBADF;
         for (int i = 0; i < _NS_MAX; i++)

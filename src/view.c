@@ -97,6 +97,26 @@ static int mount_fresh(const char *type, const char *where, unsigned long flags)
 }
 
 /*
+ * Pairing (--pid=SOURCE with a container view): the program joins another
+ * container's pid namespace, so the /proc of the view's files, which shows the
+ * target's, would make ps list the wrong processes.  A proc of that pid
+ * namespace goes on top, chosen by its namespace fd (the "pidns" option,
+ * Linux 6.15), for the process mounting it is not in it yet.
+ */
+int view_proc_of(int pidns_fd)
+{
+        _cleanup_close_ int fs = fsopen("proc", FSOPEN_CLOEXEC);
+
+        if (fs < 0 || fsconfig(fs, FSCONFIG_SET_FD, "pidns", NULL, pidns_fd) < 0 ||
+            fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return errno == EINVAL ? -EOPNOTSUPP : -errno;
+        _cleanup_close_ int m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        if (m < 0 || move_mount(m, "", AT_FDCWD, "/proc", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return -errno;
+        return 0;
+}
+
+/*
  * The container's resolv.conf, hosts and hostname, read on the host before
  * entering, become read-only files bound over the host's.  They live on a
  * tmpfs of our own: a file of the container's mount namespace cannot be bound
@@ -169,7 +189,8 @@ int view_setup(const struct plan *p, const char **ret_step)
                 *ret_step = "private mount namespace";
                 if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                         return -errno;
-                return 0;
+                *ret_step = "a /proc of the pid namespace joined (--pid)";
+                return p->paired ? view_proc_of(p->ns[NS_PID].fd) : 0;
         }
         if (!p->pid_view && !p->net_view)
                 return 0;

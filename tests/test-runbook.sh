@@ -14,7 +14,7 @@ MINICTR=$(realpath "$3")
 . "$SRC/tests/lib/tap.sh"
 
 [ "$(id -u)" -eq 0 ] || { skip "runbook" "needs root (namespaces, dockerd)"; tap_done; exit; }
-for tool in docker dockerd ip ss ps tcpdump strace getent jq ping nsenter; do
+for tool in docker dockerd ip ss ps tcpdump strace getent jq ping nsenter busybox; do
         if ! command -v "$tool" >/dev/null; then
                 skip "runbook" "$tool is not installed (tools/install-deps installs it)"
                 tap_done
@@ -43,6 +43,7 @@ check() {
         "-n -- cat /etc/resolv.conf") echo "0" "*nameserver *" ;;
         "-n -- getent hosts localhost") echo "0" "*localhost*" ;;
         "-a --explain --json | jq -r '.namespaces[].type'") echo "0" "*pid*net*" ;;
+        "nsattach --mount=toolbox --exec=container --pid=webserver -- ps") echo "0" "*PID * USER * COMMAND*" ;;
         *) return 1 ;;
         esac
 }
@@ -51,11 +52,12 @@ export RT_PREFIX=nsa-runbook-
 # shellcheck source=tests/runtimes/lib.sh
 . "$SRC/tests/runtimes/lib.sh"
 tmp=$(mktemp -d /tmp/nsa-runbook.XXXXXX) || bail "mktemp failed"
-shim=
+shims=
 traffic=
 cleanup() {
         [ -n "$traffic" ] && kill "$traffic" 2>/dev/null
-        [ -n "$shim" ] && kill "$shim" 2>/dev/null
+        # shellcheck disable=SC2086
+        [ -n "$shims" ] && kill $shims 2>/dev/null
         wait 2>/dev/null
         rt_cleanup >/dev/null 2>&1
         rm -rf "$tmp"
@@ -69,13 +71,24 @@ rt_image || bail "could not build the test image (see the line above)"
 rt_docker rm -f webserver >/dev/null 2>&1
 rt_docker_run --name webserver "$RT_IMAGE" /bin/sleep 100000 >/dev/null || bail "docker run webserver failed"
 dpid=$(rt_docker_pid webserver) || bail "webserver is not running"
+rt_docker rm -f toolbox >/dev/null 2>&1
+rt_docker_run --name toolbox "$RT_IMAGE" /bin/sleep 200000 >/dev/null || bail "docker run toolbox failed"
 
-"$MINICTR" "$tmp/root" runbook-demo 198.51.100.40/24 >"$tmp/pid" &
-shim=$!
-for _ in $(seq 200); do [ -s "$tmp/pid" ] && break; sleep 0.05; done
-mpid=$(head -n1 "$tmp/pid")
-[ -n "$mpid" ] && [ -d "/proc/$mpid" ] || bail "minictr did not start"
-sleep 0.2 # its workers
+# the demo target, and a second one as its toolbox (busybox's ps added to it)
+start_minictr() { # ROOT HOSTNAME ADDRESS (in this shell: its shim is ours to stop)
+        "$MINICTR" "$1" "$2" "$3" >"$1.pid" &
+        shims+=" $!"
+        for _ in $(seq 200); do [ -s "$1.pid" ] && break; sleep 0.05; done
+}
+mkdir "$tmp/tools"
+start_minictr "$tmp/root" runbook-demo 198.51.100.40/24
+start_minictr "$tmp/tools" runbook-tools 198.51.100.41/24
+mpid=$(head -n1 "$tmp/root.pid")
+tpid=$(head -n1 "$tmp/tools.pid")
+[ -n "$mpid" ] && [ -d "/proc/$mpid" ] && [ -n "$tpid" ] && [ -d "/proc/$tpid" ] || bail "minictr did not start"
+mkdir -p "$tmp/tools/bin" && cp /bin/busybox "$tmp/tools/bin/busybox" && ln -s busybox "$tmp/tools/bin/ps" ||
+        bail "no busybox for the demo's toolbox"
+sleep 0.2 # their workers
 
 # traffic PID: packets in its network namespace while a recipe listens
 start_traffic() {
@@ -93,7 +106,10 @@ for target in webserver demo; do
                 fi
                 want_rc=${want%% *} want_out=${want#* }
                 cmd=$recipe
-                [ "$target" = demo ] && cmd=${recipe//-t webserver/-t $mpid}
+                if [ "$target" = demo ]; then
+                        cmd=${recipe//webserver/$mpid}
+                        cmd=${cmd//toolbox/$tpid}
+                fi
                 [[ $recipe == *tcpdump* ]] && start_traffic "$pid"
                 out=$(cd "$tmp" && PATH=$tmp/bin:$PATH timeout -k 2 40 bash -c "$cmd" </dev/null 2>&1)
                 rc=$?

@@ -65,6 +65,22 @@ run "$NSATTACH" --runtime docker -t podman:webserver -n true
 is "--runtime and a RUNTIME: prefix that disagree" "$rc $out" \
         "125 nsattach: podman:webserver: names runtime podman, but --runtime is docker"
 
+# ---- pairing: a tools container's files and privileges, webserver's processes ----
+rt_docker rm -f nsa-rt-toolbox >/dev/null 2>&1
+if rt_docker_run --name nsa-rt-toolbox "$RT_IMAGE" /bin/sleep 200000 >/dev/null; then
+        run "$NSATTACH" --mount=docker:nsa-rt-toolbox --exec=container --pid=docker:webserver -- \
+                sh -c 'readlink /proc/$$/exe; ps'
+        like "docker: the toolbox's own ps (busybox) lists webserver's processes, not the toolbox's" \
+                "$rc $(tr '\n' ' ' <<<"$out")" "0 /bin/busybox *sleep 100000*"
+        [[ $out == *"sleep 200000"* ]] && fail "docker: paired ps shows only webserver's processes" "$out" ||
+                pass "docker: paired ps shows only webserver's processes"
+        run "$NSATTACH" -t docker:nsa-rt-toolbox -m --pid=docker:webserver -- readlink /proc/1/ns/net
+        is "docker: the mnt view paired: /proc/1 is webserver's init" "$rc $out" "0 $(readlink "/proc/$dpid/ns/net")"
+        rt_docker rm -f nsa-rt-toolbox >/dev/null 2>&1
+else
+        fail "docker: pairing" "docker run nsa-rt-toolbox failed"
+fi
+
 # ---- tab completion: the running containers' names, from nsattach --list ----
 compbin=$(mktemp -d)
 ln -s "$NSATTACH" "$compbin/nsattach"

@@ -1237,6 +1237,45 @@ Test(views, verbose_steps_and_quiet_notes)
         cr_assert(strstr(r.err, "not found") && count_lines(r.err) == 1, "-q hid an error: %s", r.err);
 }
 
+/* Pairing (SPEC 5.5): one container's files and privileges, another's
+ * processes, as docker's --pid=container:NAME: /proc is the other's (its pid
+ * 1 is the other's init), the files the first's; both forms of it. */
+Test(views, paired_with_another_pid_namespace)
+{
+        struct minictr tools;
+        struct result r;
+        char web[16], tpid[16], mnt[32], pidopt[32], net[64], own[64], want[128], path[128];
+        minictr_start(&tools, NULL);
+        snprintf(web, sizeof(web), "%d", (int)c.pid);
+        snprintf(tpid, sizeof(tpid), "%d", (int)tools.pid);
+        snprintf(mnt, sizeof(mnt), "--mount=%s", tpid);
+        snprintf(pidopt, sizeof(pidopt), "--pid=%s", web);
+        cr_assert_eq(ns_link(c.pid, "net", net, sizeof(net)), 0);
+        cr_assert_eq(ns_link(tools.pid, "net", own, sizeof(own)), 0);
+        cr_assert_str_neq(net, own);
+        snprintf(path, sizeof(path), "%s/etc/marker", tools.root);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs("the tools container's\n", f);
+        fclose(f);
+        snprintf(want, sizeof(want), "the tools container's\n%s\n", net);
+        char *script = "cat /etc/marker; readlink /proc/1/ns/net";
+        char *full[] = { (char *)nsattach_path(), "-t", tpid, "-m", pidopt, "--", "sh", "-c", script, NULL };
+        char *shortf[] = { (char *)nsattach_path(), mnt, pidopt, "--", "sh", "-c", script, NULL };
+        cr_assert_eq(run(full, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want, "-t TOOLS -m --pid=TARGET: %s", r.err);
+        cr_assert_eq(run(shortf, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, want, "--mount=TOOLS --pid=TARGET: %s", r.err);
+        /* unpaired, /proc/1 is its own */
+        attach_prog(tools.pid, (const char *[]){ "-m", "--", "readlink", "/proc/1/ns/net", NULL }, &r);
+        minictr_stop(&tools);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        snprintf(want, sizeof(want), "%s\n", own);
+        cr_assert_str_eq(r.out, want);
+}
+
 /* SECURITY T13 in part: the container's ld.so.preload is not loaded into the host's program. */
 Test(views, mnt_view_ignores_the_containers_preload)
 {
