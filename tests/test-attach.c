@@ -370,7 +370,7 @@ Test(sources, files_and_pids)
         } bad[] = { { NULL, "not a net namespace" },
                     { "--net=/etc/passwd", "not a namespace file" },
                     { "--net=/nonexistent/ns", "No such file" },
-                    { "--net=webserver", "not a namespace file or a PID" } };
+                    { "--net=nsa-no-such-container", "nsa-no-such-container: no such container or PID" } };
         char wrong[64];
         snprintf(wrong, sizeof(wrong), "--net=/proc/%d/ns/uts", (int)b.pid);
         bad[0].arg = wrong;
