@@ -260,7 +260,11 @@ static void check_success(const struct options *o, int argc, char **argv)
                         if (a >= argv + argc)
                                 abort();
         }
-        if (o->json && o->action == ACTION_ATTACH)
+        if (o->json && o->action == ACTION_ATTACH && !o->explain)
+                abort(); /* --json goes with --list, --inspect or --explain */
+        if (o->explain && o->action != ACTION_ATTACH && o->action != ACTION_HELP && o->action != ACTION_VERSION)
+                abort();
+        if ((o->timeout_us || o->follow) && o->no_fork)
                 abort();
         if (o->action == ACTION_INSPECT && !o->target)
                 abort();
