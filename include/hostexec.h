@@ -11,6 +11,7 @@
  */
 #pragma once
 
+#include <signal.h>
 #include <stddef.h>
 
 #define HOSTEXEC_PREFIX "/.nsattach"
@@ -24,13 +25,17 @@
  *   LAUNCH_ARGV0 PTY_FD PTY_STREAMS PATH -- ARGV...
  * it puts PTY_FD (-1: none) on the streams of the PTY_STREAMS bitmask, closes
  * the rest and forks the program's process, which takes over the part of
- * spawn.c's run_program() after the hand-off: it waits for nsattach's SIGUSR1
- * (sent from outside its pid namespace), dies with nsattach after, leaves the
+ * spawn.c's run_program() after the hand-off: it waits for nsattach's
+ * HOSTEXEC_LAUNCH_SIGNAL (queued, from outside its pid namespace), dies with
+ * nsattach after, leaves the
  * session with that terminal as its controlling one, and runs PATH through
  * hostexec().  The launcher exits once it has forked.  It grants nothing:
  * whoever execs it can do each step without it.
  */
 #define HOSTEXEC_LAUNCH_ARGV0 "nsattach-launch"
+/* nsattach's word to the program's process: queued (sigqueue), so never lost
+ * to one of the same number the container sent first */
+#define HOSTEXEC_LAUNCH_SIGNAL (SIGRTMIN + 2)
 
 /* Where a command name is looked up on the host, in PATH order (relative to the tree). */
 extern const char *const hostexec_path_dirs[];

@@ -76,7 +76,6 @@ struct options {
         enum env_mode env_mode;
         bool env_mode_set;
         bool exec_container; /* --exec=container: the container's program, as nsenter */
-        bool privileged;     /* --privileged: a mnt view program keeps the caller's privileges */
         bool confine;        /* --confine: a host view program takes the target's */
         uint64_t timeout_us; /* --timeout: end the program after this long (0: never) */
         bool follow;         /* --follow: end the program when the target exits */
@@ -133,7 +132,6 @@ struct mntview {
         } host[MNTVIEW_HOST_MAX];
         int prog_fd; /* the program's file, when it lies outside those trees */
         char *prog;  /* the program's path inside the view */
-        bool noexec; /* --privileged: nothing of the container's can run or be mapped as code */
         int pidns_fd; /* paired: a /proc of this pid namespace on the view's /proc; -1 */
 };
 

@@ -101,7 +101,7 @@ void proctitle_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * -v and -q (SPEC 2): verbosity > 0 prints each step with the time since
  * nsattach started ("nsattach: +0.31 ms resolved ..."); < 0 leaves out the
- * notes (a paused target, --privileged); errors are always printed.  Set once
+ * notes (a paused target, a timeout, --follow); errors are always printed.  Set once
  * in main(); children inherit it and the start time.
  */
 extern int verbosity;

@@ -23,7 +23,6 @@ enum {
         OPT_LIST,
         OPT_INSPECT,
         OPT_JSON,
-        OPT_PRIVILEGED,
         OPT_CONFINE,
         OPT_TIMEOUT,
         OPT_FOLLOW,
@@ -63,8 +62,6 @@ static const struct opt_def opt_defs[] = {
           "the program's environment: host, target or clean" },
         { "exec", required_argument, OPT_EXEC, "WHOSE",
           "with -m: run the host's program (host, the default) or the container's" },
-        { "privileged", no_argument, OPT_PRIVILEGED, NULL,
-          "with -m: keep the caller's privileges (the container's files noexec)" },
         { "confine", no_argument, OPT_CONFINE, NULL,
           "take the target's privileges (the default with -m; also -n -u -i without -p)" },
         { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
@@ -81,7 +78,7 @@ static const struct opt_def opt_defs[] = {
           "print the plan (resolution, namespaces in entering order, mounts, privileges) and do nothing" },
         { "json", no_argument, OPT_JSON, NULL, "with --list, --inspect or --explain: print JSON" },
         { "verbose", no_argument, 'v', NULL, "print each step, with the time since the start, on stderr" },
-        { "quiet", no_argument, 'q', NULL, "leave out the notes (a paused target, --privileged); errors stay" },
+        { "quiet", no_argument, 'q', NULL, "leave out the notes (a paused target, a timeout); errors stay" },
         { "help", no_argument, 'h', NULL, "show this help and exit" },
         { "version", no_argument, 'V', NULL, "show the version and exit" },
 };
@@ -235,9 +232,6 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
                         o->exec_container = true;
                 else
                         return fail(err, errlen, "--exec: '%s' is not host or container", arg);
-                return 0;
-        case OPT_PRIVILEGED:
-                o->privileged = true;
                 return 0;
         case OPT_CONFINE:
                 o->confine = true;
@@ -423,8 +417,6 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
                 return fail(err, errlen, "--all needs a target: use -t TARGET");
         if (o->preserve_credentials && (o->uid_set || o->gid_set))
                 return fail(err, errlen, "--preserve-credentials conflicts with --setuid/--setgid");
-        if (o->privileged && o->confine)
-                return fail(err, errlen, "--privileged and --confine: one or the other");
         if (o->no_fork && (o->timeout_us || o->follow))
                 return fail(err, errlen, "--%s needs nsattach to wait for the program: not with -F",
                             o->timeout_us ? "timeout" : "follow");

@@ -14,6 +14,7 @@
  * (trampoline.c).  The process pivots into it.  Nothing is created or mounted
  * in the container: every mount is in the program's own namespace.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -200,7 +201,7 @@ static int mount_on(int src, int dirfd, const char *name, bool is_dir)
  * taken without following a symlink, its type checked on what we hold (no
  * race with a rename), submounts included.  Symlinks are re-created.
  */
-static int mirror_root(int croot, int nr, bool noexec, char *ret_name, size_t len)
+static int mirror_root(int croot, int nr, char *ret_name, size_t len)
 {
         _cleanup_close_ int dfd = openat(croot, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         DIR *d;
@@ -256,14 +257,6 @@ static int mirror_root(int croot, int nr, bool noexec, char *ret_name, size_t le
                                 break;
                         }
                         continue;
-                }
-                /* --privileged: the caller's privileges never run the container's
-                 * code (noexec stops execve() and executable mappings alike) */
-                struct mount_attr a = { .attr_set = MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
-                if (noexec && mount_setattr(t, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0) {
-                        r = -errno;
-                        safe_close(t);
-                        break;
                 }
                 r = mount_on(t, nr, n, S_ISDIR(st.st_mode));
                 safe_close(t);
@@ -347,8 +340,7 @@ static int link_commands(void)
  */
 static int cover_file(const char *path, const char *name, char *(*edit)(const char *text))
 {
-        struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
-                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+        struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
         _cleanup_close_ int f = sys_openat2(AT_FDCWD, path, &how, sizeof(how));
         _cleanup_close_ int cover = -EBADF;
         _cleanup_free_ char *text = NULL, *ours_text = NULL;
@@ -356,11 +348,20 @@ static int cover_file(const char *path, const char *name, char *(*edit)(const ch
         struct stat st;
         int r;
 
+        /* a path first: opening a device the container put there could act */
         if (f < 0 || fstat(f, &st) < 0 || !S_ISREG(st.st_mode))
                 return 0; /* absent (or not a file libc could read) */
+        /* then the same file to read (the view's /proc is not ours to reopen
+         * it through): a file swapped in between is not read */
+        struct open_how rhow = { .flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+                                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
+        struct stat rst;
+        _cleanup_close_ int rd = sys_openat2(AT_FDCWD, path, &rhow, sizeof(rhow));
+        if (rd >= 0 && (fstat(rd, &rst) < 0 || rst.st_dev != st.st_dev || rst.st_ino != st.st_ino))
+                rd = safe_close(rd);
         /* a file too large, unreadable or with a NUL in it: edit(NULL) */
-        if (st.st_size < (64 << 10) && (text = malloc(64 << 10))) {
-                ssize_t k = read(f, text, (64 << 10) - 1);
+        if (rd >= 0 && st.st_size < (64 << 10) && (text = malloc(64 << 10))) {
+                ssize_t k = read(rd, text, (64 << 10) - 1);
                 size_t len = k > 0 ? (size_t)k : 0;
                 text[len] = '\0';
                 if (k < 0 || strlen(text) != len) {
@@ -418,40 +419,62 @@ static char *builtin_nss_only(const char *text)
         for (const char *line = text ? text : ""; *line;) {
                 const char *eol = strchrnul(line, '\n');
                 const char *hash = memchr(line, '#', (size_t)(eol - line));
-                const char *end = hash ? hash : eol;
-                const char *colon = memchr(line, ':', (size_t)(end - line));
-                if (!colon) {
+                const char *end = hash ? hash : eol, *t = line + strspn(line, " \t");
+                if (t >= end) { /* blank, or a comment */
                         fprintf(f, "%.*s\n", (int)(eol - line), line);
-                } else {
-                        char kept[4096];
-                        size_t k = 0;
-                        bool service = false, last_kept = false; /* an action is its service's */
-                        for (const char *t = colon + 1; t < end;) {
-                                t += strspn(t, " \t");
-                                size_t n = strcspn(t, " \t#\n");
-                                if (t + n > end)
-                                        n = (size_t)(end - t);
-                                if (!n)
-                                        break;
-                                bool builtin = (n == 5 && !memcmp(t, "files", 5)) || (n == 3 && !memcmp(t, "dns", 3));
-                                bool action = t[0] == '[';
-                                bool keep = (action ? last_kept : builtin) && k + n + 2 < sizeof(kept);
-                                if (keep) {
-                                        kept[k++] = ' ';
-                                        memcpy(kept + k, t, n);
-                                        k += n;
-                                        service |= builtin;
-                                } else
-                                        changed = true;
-                                if (!action)
-                                        last_kept = keep;
-                                t += n;
-                        }
-                        if (service)
-                                fprintf(f, "%.*s%.*s\n", (int)(colon + 1 - line), line, (int)k, kept);
-                        else
-                                changed = true;
+                        line = *eol ? eol + 1 : eol;
+                        continue;
                 }
+                /* as glibc reads it: the database's name ends at a blank or ':',
+                 * the colon may be left out; a service name ends at a blank or
+                 * '[', an action is a whole [...] group, which may hold blanks,
+                 * and belongs to the service before it */
+                const char *name = t;
+                size_t nl = strcspn(t, " \t:#\n");
+                bool valid = nl > 0, dropped = false, service = false, last_kept = false;
+                for (size_t k = 0; k < nl; k++)
+                        valid = valid && (isalnum((unsigned char)name[k]) || name[k] == '_');
+                t += nl;
+                t += strspn(t, " \t");
+                if (t < end && *t == ':')
+                        t++;
+                char kept[4096];
+                size_t k = 0;
+                while (valid) {
+                        t += strspn(t, " \t");
+                        if (t >= end)
+                                break;
+                        size_t n;
+                        bool action = *t == '[';
+                        if (action) {
+                                const char *close = memchr(t, ']', (size_t)(end - t));
+                                if (!close) {
+                                        dropped = true;
+                                        break;
+                                }
+                                n = (size_t)(close - t) + 1;
+                        } else
+                                n = strcspn(t, " \t[#\n") < (size_t)(end - t) ? strcspn(t, " \t[#\n") : (size_t)(end - t);
+                        bool builtin = !action && ((n == 5 && !memcmp(t, "files", 5)) || (n == 3 && !memcmp(t, "dns", 3)));
+                        bool keep = (action ? last_kept : builtin) && k + n + 2 < sizeof(kept);
+                        if (keep) {
+                                kept[k++] = ' ';
+                                memcpy(kept + k, t, n);
+                                k += n;
+                                service |= builtin;
+                        } else
+                                dropped = true;
+                        if (!action)
+                                last_kept = keep;
+                        t += n;
+                }
+                /* a database left with no service goes: libc's default is its own */
+                if (!valid || dropped || !service)
+                        changed = true;
+                if (valid && !dropped && service)
+                        fprintf(f, "%.*s\n", (int)(eol - line), line);
+                else if (valid && service)
+                        fprintf(f, "%.*s:%.*s\n", (int)nl, name, (int)k, kept);
                 line = *eol ? eol + 1 : eol;
         }
         if (fclose(f) != 0) {
@@ -495,7 +518,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
         if (move_mount(nr, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return -errno;
         static char name[NAME_MAX + 1], step[NAME_MAX + 64];
-        if ((r = mirror_root(croot, nr, mv->noexec, name, sizeof(name))) < 0) {
+        if ((r = mirror_root(croot, nr, name, sizeof(name))) < 0) {
                 snprintf(step, sizeof(step), "mnt view: the container's /%s", name);
                 *ret_step = step;
                 return r;

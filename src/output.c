@@ -464,9 +464,7 @@ static json_t *explain_view(const struct plan *p, const char **ret_kind)
 
         if (p->mnt_view) {
                 *ret_kind = "mnt";
-                json_array_append_new(m, jmount("/", p->mnt.noexec ? "the container's files (its root's entries, "
-                                                                     "noexec, nosuid, nodev: --privileged)"
-                                                                   : "the container's files (its root's entries)"));
+                json_array_append_new(m, jmount("/", "the container's files (its root's entries)"));
                 for (int i = 0; i < MNTVIEW_HOST_MAX; i++) {
                         char path[PATH_MAX];
                         if (p->mnt.host[i].fd < 0 && !p->mnt.host[i].link)

@@ -9,7 +9,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/kcmp.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 
@@ -319,40 +321,6 @@ static void read_etc_files(struct plan *p)
 }
 
 /*
- * --privileged (SPEC 6): the mnt view's program keeps the caller's
- * privileges.  That is safe only where nothing the container controls runs
- * with them and the container cannot reach it: the container's files are
- * mounted noexec in the view (no execve, no executable mapping: none of its
- * binaries, libraries, NSS modules or loader), the program is the host's
- * from the read-only host trees, and the pid view's rule holds, for the
- * program is in the container's pid namespace.  Not through a user namespace
- * of the target's own (the caller's privileges are not kept there), not
- * with --exec=container.
- */
-static int privileged_allowed(const struct options *o, struct plan *p, bool own_pid_ns, char *err, size_t errlen)
-{
-        int r;
-
-        if (o->exec_container)
-                return fail(err, errlen, -EINVAL,
-                            "--privileged: --exec=container would run the container's own program with the "
-                            "caller's privileges; the mnt view runs the host's");
-        if ((r = target_shares_ns(p, "user")) < 0)
-                return fail(err, errlen, r, "%s: user namespace: %s", o->target, strerror(-r));
-        if (r == 0 || p->ns[NS_USER].enter)
-                return fail(err, errlen, -EPERM,
-                            "--privileged: %s has a user namespace of its own, where the caller's privileges "
-                            "are not kept; without --privileged the program takes the target's",
-                            o->target);
-        if (!own_pid_ns)
-                return fail(err, errlen, -EPERM,
-                            "--privileged: %s shares our pid namespace: a program with the caller's privileges "
-                            "would be within its reach; refusing --privileged",
-                            o->target);
-        return pid_view_allowed(o, p, "--privileged", err, errlen);
-}
-
-/*
  * --confine in a host view (SPEC 2, 6): the host's program with the target's
  * privileges (its uid, gid, groups and capabilities, no_new_privs, the
  * filter), say to see what the container's user may reach on its network.
@@ -395,8 +363,6 @@ static int confined_host_view(const struct options *o, struct plan *p, char *err
  * Entering the target's mount namespace makes the program the container's
  * (SPEC section 6): it is confined to the target's capabilities, and in the
  * mnt view (the default) it is the host's program in the container's files.
- * With --privileged it keeps the caller's privileges instead, where that is
- * safe (privileged_allowed()).
  */
 static int container_view(const struct options *o, struct plan *p, char *err, size_t errlen)
 {
@@ -407,7 +373,7 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                             "--mount=%s: a mount namespace needs the target it belongs to "
                             "(-t): its privileges are the program's",
                             o->ns_source[NS_MNT] ? o->ns_source[NS_MNT] : "");
-        p->confine.on = !o->privileged;
+        p->confine.on = true;
         /* Outside the target's pid namespace, a process with the container's
          * uid could signal (and, within its capabilities, trace) the host's. */
         if ((r = target_shares_ns(p, "pid")) < 0)
@@ -421,15 +387,6 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                             "%s: with its mount namespace the program becomes the container's and "
                             "must join its pid namespace too, or another container's with --pid=SOURCE (no -F)",
                             o->target);
-        if (p->paired && o->privileged)
-                return fail(err, errlen, -EINVAL,
-                            "--privileged: a program with the caller's privileges in another's pid namespace "
-                            "would be within that one's reach; refusing --privileged with --pid=SOURCE");
-        if (o->privileged) {
-                if ((r = privileged_allowed(o, p, own_pid_ns, err, errlen)) < 0)
-                        return r;
-                goto view;
-        }
         if ((r = status_caps(p->target.procfd, "status", "CapPrm", &p->confine.cap_prm)) < 0 ||
             (r = status_caps(p->target.procfd, "status", "CapEff", &p->confine.cap_eff)) < 0 ||
             (r = status_caps(p->target.procfd, "status", "CapBnd", &p->confine.cap_bnd)) < 0)
@@ -472,7 +429,6 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                         note("%s is paused: the program stays out of its frozen cgroup", o->target);
         }
 
-view:
         if (o->wd_set && o->wd)
                 return fail(err, errlen, -EINVAL,
                             "--wd=%s: a host directory cannot be the working directory in the "
@@ -505,16 +461,12 @@ view:
                             "--root: the mnt view's root is the container's; "
                             "--exec=container runs the container's programs with --root");
         p->mnt_view = true;
-        p->mnt.noexec = o->privileged;
         p->mnt.pidns_fd = p->paired ? p->ns[NS_PID].fd : -EBADF; /* borrowed: the slot's */
         r = mntview_open(&p->mnt, o->argv[0], err, errlen);
         if (r == -ENOENT && !p->mnt.prog)
                 p->fail_code = NSATTACH_EXIT_NOT_FOUND;
         else if (r == -EACCES && !p->mnt.prog)
                 p->fail_code = NSATTACH_EXIT_CANNOT_EXEC;
-        if (r == 0 && o->privileged)
-                note("--privileged: the program keeps the caller's privileges; %s's files are mounted noexec for it",
-                     o->target);
         return r;
 }
 
@@ -551,6 +503,13 @@ static int relay_streams(struct plan *p)
                 int pp[2];
                 if (reopen_harmless(fd, p->pty_streams))
                         continue;
+                /* "> log 2>&1": one open file, so one pipe, and the order of what
+                 * the program writes to either is kept */
+                if (fd == 2 && p->relay_prog[1] >= 0 && syscall(SYS_kcmp, getpid(), getpid(), KCMP_FILE, 1, 2) == 0) {
+                        if ((p->relay_prog[2] = fcntl(p->relay_prog[1], F_DUPFD_CLOEXEC, 3)) < 0)
+                                return -errno;
+                        continue;
+                }
                 if (pipe2(pp, O_CLOEXEC) < 0)
                         return -errno;
                 p->relay_prog[fd] = pp[fd == 0 ? 0 : 1];
@@ -703,10 +662,6 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                         return r;
         }
         p->net_view = host_view && p->ns[NS_NET].enter;
-        if (o->privileged && !p->ns[NS_MNT].enter)
-                return fail(err, errlen, -EINVAL,
-                            "--privileged goes with the mnt view (-m): the other views keep the caller's "
-                            "privileges already");
         if (p->ns[NS_MNT].enter && (r = container_view(o, p, err, errlen)) < 0)
                 return r;
         if (p->net_view && p->ns[NS_NET].via_target)

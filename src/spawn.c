@@ -408,8 +408,8 @@ static bool pump_in(struct pump *pu, short revents_from, short revents_to)
  * between.  SIGWINCH is not forwarded: the new size goes to the program's
  * terminal, whose kernel side signals the program.
  */
-static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], struct watch *wa,
-                      const sigset_t *set, int *ret_status)
+static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], bool own_session,
+                      struct watch *wa, const sigset_t *set, int *ret_status)
 {
         struct relay rl = { .raw = false };
         struct pump pumps[5];
@@ -496,7 +496,11 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], s
                                 continue;
                         }
                         if (sig != SIGCHLD) {
-                                kill(child, sig);
+                                /* from the terminal to its foreground group, the
+                                 * program included, unless it has a session (or a
+                                 * terminal) of its own: as in wait_loop() */
+                                if (si.ssi_code != SI_KERNEL || own_session || master >= 0)
+                                        kill(child, sig);
                                 continue;
                         }
                         for (;;) {
@@ -536,7 +540,7 @@ static int supervise(pid_t child, int master, unsigned streams, int relay[3], bo
                      struct watch *w, const sigset_t *set, int *ret_status)
 {
         bool polled = master >= 0 || relay[0] >= 0 || relay[1] >= 0 || relay[2] >= 0 || w->follow_fd >= 0;
-        int r = polled ? relay_loop(child, master, streams, relay, w, set, ret_status)
+        int r = polled ? relay_loop(child, master, streams, relay, own_session, w, set, ret_status)
                        : wait_loop(child, own_session, w, set, ret_status);
         safe_close(master);
         for (int fd = 0; fd < 3; fd++)
@@ -893,7 +897,13 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 /* it said why, and its status is ours; killed (by the container's
                  * racer, or by us for a signal), it could not say: we do, before
                  * anything pending is unblocked (what it said through the pipes
-                 * that stand for our streams first) */
+                 * that stand for our streams first).  A launcher that forked
+                 * before it was killed left the program's process waiting for
+                 * our word: it never gets it. */
+                if (program <= 0 && (program = new_child(before)) > 0) {
+                        kill(program, SIGKILL);
+                        waitpid(program, NULL, 0);
+                }
                 safe_close(master);
                 for (int fd = 0; fd < 3; fd++) {
                         struct pump pu = { .from = relay[fd], .to = fd };
@@ -921,7 +931,8 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
         }
         /* reaped: the program has been handed to us */
         char word = 1;
-        if (launched ? kill(program, SIGUSR1) < 0 : write(alive[1], &word, 1) != 1) {
+        if (launched ? sigqueue(program, HOSTEXEC_LAUNCH_SIGNAL, (union sigval){ .sival_int = 0 }) < 0
+                     : write(alive[1], &word, 1) != 1) {
                 /* its end is gone: killed in the container before it ran */
                 kill(program, SIGKILL);
                 waitpid(program, NULL, 0);

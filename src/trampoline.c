@@ -73,7 +73,7 @@ static int launch(int argc, char *argv[], char *envp[])
                 for (int fd = 3; fd < 1024; fd++)
                         close(fd);
         sigemptyset(&word);
-        sigaddset(&word, SIGUSR1);
+        sigaddset(&word, HOSTEXEC_LAUNCH_SIGNAL);
         if (sigprocmask(SIG_BLOCK, &word, &old) < 0)
                 launch_fail("launcher", errno);
         pid_t child = fork();
@@ -82,20 +82,23 @@ static int launch(int argc, char *argv[], char *envp[])
         if (child > 0)
                 _exit(0);
 
-        /* nsattach's word once it has adopted us: SIGUSR1 from outside our pid
-         * namespace, the only senders whose pid is 0 here (the container's are
-         * ignored); then our death with it, unless it is gone already (our
-         * parent would then be the container's init, not one outside). */
+        /* nsattach's word once it has adopted us: a queued signal (the
+         * container's own of that number cannot make it be dropped, as one
+         * pending standard signal would) from outside our pid namespace, the
+         * only senders whose pid is 0 here; the container's are ignored.  Then
+         * our death with nsattach's.  (Should nsattach die in the instant
+         * between its word and that, the program runs on: no check here can
+         * tell, for its new parent is outside our pid namespace too.) */
         for (;;) {
                 if (sigwaitinfo(&word, &si) < 0) {
                         if (errno == EINTR)
                                 continue;
                         launch_fail("launcher", errno);
                 }
-                if (si.si_code == SI_USER && si.si_pid == 0)
+                if (si.si_code == SI_QUEUE && si.si_pid == 0)
                         break;
         }
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != 0)
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
                 _exit(LAUNCH_FAILURE);
         if (setsid() < 0)
                 launch_fail("leaving the caller's terminal session", errno);

@@ -27,8 +27,9 @@ plug() {
 plug web-1 -n -- ip -br addr
 is "a one-container pod: nsattach runs on its node, for k8s:NS/POD/CONTAINER" "$rc $out" \
         "0 on node-a: chroot /host nsattach -t k8s:default/web-1/nginx -n -- ip -br addr"
-like "kubectl debug node/NODE, the node's root at /host, attached" "$(sed -n 2p <<<"$calls")" \
-        "debug node/node-a --image=busybox:1.36 --profile=sysadmin --attach=true -- chroot /host nsattach *"
+like "kubectl debug node/NODE, the node's root at /host, attached, stdin (not a terminal) passed on" \
+        "$(sed -n 2p <<<"$calls")" \
+        "debug node/node-a --image=busybox:1.36 --profile=sysadmin --attach=true --stdin -- chroot /host nsattach *"
 is "the debug pod is deleted afterwards" "$(sed -n 3p <<<"$calls")" \
         "delete pod node-debugger-node-a-x7k2p --wait=false "
 like "kubectl's own message reaches the caller" "$err" "Creating debugging pod node-debugger-node-a-x7k2p*"
@@ -58,7 +59,7 @@ is "--keep: the debug pod stays" "$(grep -c '^delete' <<<"$calls")" "0"
 plug web-1 --dry-run --image=debian:12 -n -- ip addr
 is "--dry-run: the command, and no debug pod made" "$rc $(grep -c '^debug' <<<"$calls")" "0 0"
 like "--dry-run prints the kubectl debug command" "$out" \
-        "* debug node/node-a --image=debian:12 --profile=sysadmin --attach=true -- chroot /host nsattach -t k8s:default/web-1/nginx -n -- ip addr "
+        "* debug node/node-a --image=debian:12 --profile=sysadmin --attach=true --stdin -- chroot /host nsattach -t k8s:default/web-1/nginx -n -- ip addr "
 plug
 is "no pod: a usage line, 125" "$rc $(wc -l <<<"$err")" "125 1"
 plug web-1/x -n true

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "hostexec.h"
 
 #define ELEMENTSOF_T(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -79,14 +80,6 @@ static void read_text(const char *path, char *buf, size_t len)
         buf[n] = '\0';
         if (f)
                 fclose(f);
-}
-
-/* Removes root/rel (a file a test made in a container's files). */
-static void unlink_in(const char *root, const char *rel)
-{
-        char path[256];
-        snprintf(path, sizeof(path), "%s/%s", root, rel);
-        unlink(path);
 }
 
 /* Every path under root with its type, mode, size and mtime, sorted: a footprint shows here. */
@@ -292,36 +285,18 @@ Test(refusal, ptrace_capable_target)
         minictr_stop(&p);
 }
 
-/* --privileged and --confine where they would not be safe, or mean nothing. */
-Test(refusal, privileged_and_confine)
+/* --confine where it would not be safe: a host program with the target's
+ * privileges in its pid namespace. */
+Test(refusal, confine_in_a_pid_view)
 {
         struct minictr p;
         struct result r;
-        char caps[32];
-        snprintf(caps, sizeof(caps), "%llx", 0xa80425fbULL | (1ULL << 19)); /* + CAP_SYS_PTRACE */
-        minictr_start(&p, caps);
-        /* the caller's privileges in the sight of a container that can trace */
-        attach_prog(p.pid, (const char *[]){ "-m", "--privileged", "--", "true", NULL }, &r);
-        cr_assert_eq(r.code, 125, "%s", r.err);
-        cr_assert(strstr(r.err, "CAP_SYS_PTRACE") && strstr(r.err, "refusing --privileged") && count_lines(r.err) == 1,
-                  "%s", r.err);
-        /* the container's own program with the caller's privileges */
-        attach_prog(p.pid, (const char *[]){ "-m", "--privileged", "--exec=container", "--", "/sbin/init", NULL },
-                    &r);
-        cr_assert_eq(r.code, 125, "%s", r.err);
-        cr_assert(strstr(r.err, "--exec=container") && count_lines(r.err) == 1, "%s", r.err);
-        attach_prog(p.pid, (const char *[]){ "-n", "--privileged", "--", "true", NULL }, &r);
-        cr_assert_eq(r.code, 125, "%s", r.err);
-        cr_assert(strstr(r.err, "--privileged goes with the mnt view") && count_lines(r.err) == 1, "%s", r.err);
-        attach_prog(p.pid, (const char *[]){ "-m", "--privileged", "--confine", "--", "true", NULL }, &r);
-        cr_assert_eq(r.code, 125, "%s", r.err);
-        cr_assert(strstr(r.err, "one or the other") && count_lines(r.err) == 1, "%s", r.err);
-        /* a confined host program in the container's pid namespace */
+        minictr_start(&p, NULL);
         attach_prog(p.pid, (const char *[]){ "-p", "--confine", "--", "true", NULL }, &r);
+        minictr_stop(&p);
         cr_assert_eq(r.code, 125, "%s", r.err);
         cr_assert(strstr(r.err, "--confine") && strstr(r.err, "pid namespace") && count_lines(r.err) == 1, "%s",
                   r.err);
-        minictr_stop(&p);
 }
 
 /* A caller without CAP_SYS_PTRACE, and a container holding every capability it has. */
@@ -774,6 +749,42 @@ Test(views, container_view_born_confined)
  * program's process is forked from the view's trampoline, exec'd outside that
  * namespace, so it never runs nsattach's binary where the target could take a
  * handle on that file (runc CVE-2019-5736; the attack itself: test-attacks.sh). */
+/* The launched program's word is a queued signal: a container that floods its
+ * pid namespace with signals of that number cannot make it be lost (one
+ * pending standard signal would swallow it), so every attach ends, if only
+ * because the flood kills the program after its exec.  Each is given 10 s;
+ * 124 would be a hang.  (The race it guards against is narrow: a SIGUSR1 word
+ * did not hang in these 20 either, so this shows no hang, not the race.) */
+Test(views, launched_hand_off_survives_a_signal_flood)
+{
+        struct minictr p;
+        struct result r;
+        char caps[32], pid[16], flood[256];
+        snprintf(caps, sizeof(caps), "%llx", 0xa80425fbULL | (1ULL << 19)); /* + CAP_SYS_PTRACE */
+        minictr_start(&p, caps);
+        snprintf(pid, sizeof(pid), "%d", (int)p.pid);
+        /* the word's own number: one that would kill the waiting process ends the attach, never hangs it */
+        snprintf(flood, sizeof(flood), "exec nsenter -t %d -p -- %s %d", (int)p.pid, helper_path("flood"),
+                 (int)HOSTEXEC_LAUNCH_SIGNAL);
+        pid_t flooder = fork();
+        if (flooder == 0) {
+                execl("/bin/sh", "sh", "-c", flood, (char *)NULL);
+                _exit(127);
+        }
+        usleep(200000);
+        int hung = 0, ran = 0;
+        for (int i = 0; i < 20; i++) {
+                char *a[] = { "timeout", "10", (char *)nsattach_path(), "-t", pid, "-m", "--", "true", NULL };
+                cr_assert_eq(run(a, &r), 0);
+                hung += r.code == 124;
+                ran += r.code == 0;
+        }
+        kill(flooder, SIGKILL);
+        waitpid(flooder, NULL, 0);
+        minictr_stop(&p);
+        cr_assert_eq(hung, 0, "%d of 20 attaches hung (%d ran)", hung, ran);
+}
+
 Test(views, container_view_launched_for_a_tracer)
 {
         struct minictr p;
@@ -1085,15 +1096,16 @@ Test(views, mnt_view_cannot_read_the_hosts_shadow)
 Test(views, container_view_relays_host_files)
 {
         struct result r;
-        char dir[] = "/tmp/nsattach-relay-XXXXXX", pid[16], script[1024];
+        char dir[] = "/tmp/nsattach-relay-XXXXXX", pid[16], script[1536];
         cr_assert_not_null(mkdtemp(dir));
         snprintf(pid, sizeof(pid), "%d", (int)c.pid);
         snprintf(script, sizeof(script),
                  "seq 1 50000 >%s/in; "
                  "\"$0\" -t %s -m -- sh -c 'readlink /proc/self/fd/0 /proc/self/fd/1 /proc/self/fd/2 >&2; "
                  "wc -l; echo to-stderr >&2' <%s/in >%s/out 2>%s/err; echo rc=$?; "
-                 "\"$0\" -t %s -m -- readlink /proc/self/fd/0 </dev/null",
-                 dir, pid, dir, dir, dir, pid);
+                 "\"$0\" -t %s -m -- readlink /proc/self/fd/0 </dev/null; "
+                 "\"$0\" -t %s -m -- sh -c 'for i in 1 2 3; do echo out$i; echo err$i >&2; done' >%s/both 2>&1",
+                 dir, pid, dir, dir, dir, pid, pid, dir);
         char *argv[] = { "/bin/sh", "-c", script, (char *)nsattach_path(), NULL };
         cr_assert_eq(run(argv, &r), 0);
         char out[256] = "", err[1024] = "", path[64];
@@ -1101,6 +1113,9 @@ Test(views, container_view_relays_host_files)
         read_text(path, out, sizeof(out));
         snprintf(path, sizeof(path), "%s/err", dir);
         read_text(path, err, sizeof(err));
+        char both[256] = "";
+        snprintf(path, sizeof(path), "%s/both", dir);
+        read_text(path, both, sizeof(both));
         char cmd[96];
         snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
         system(cmd);
@@ -1108,29 +1123,8 @@ Test(views, container_view_relays_host_files)
         cr_assert_str_eq(out, "50000\n", "all of stdin in, all of stdout out: %s", err);
         cr_assert(!strncmp(err, "pipe:[", 6) && strstr(err, "\npipe:[") && strstr(err, "to-stderr\n"), "%s", err);
         cr_assert_null(strstr(err, dir), "a host file is the program's: %s", err);
-}
-
-/* SPEC 6 --privileged: the mnt view's program keeps the caller's privileges,
- * and nothing of the container's can run with them (its files noexec: its
- * binaries, and its libraries as code); it says so. */
-Test(views, privileged_mnt_view)
-{
-        struct result r;
-        char want[512], caps[64];
-        root_listing(c.root, want, sizeof(want));
-        snprintf(caps, sizeof(caps), "CapEff:\t%016llx\n", proc_status_hex(getpid(), "CapEff:"));
-        attach_prog(c.pid, (const char *[]){ "-m", "--privileged", "--", "sh", "-c",
-                                             "grep ^CapEff /proc/self/status; /sbin/init; echo rc=$?; "
-                                             "cp /sbin/init /tmp/init-copy && /tmp/init-copy; echo rc=$?; ls /",
-                                             NULL },
-                    &r);
-        unlink_in(c.root, "tmp/init-copy");
-        cr_assert_eq(r.code, 0, "%s", r.err);
-        cr_assert(!strncmp(r.out, caps, strlen(caps)), "not the caller's capabilities: %s (ours: %s)", r.out, caps);
-        cr_assert(strstr(r.out, "\nrc=126\nrc=126\n"), "the container's program ran: %s %s", r.out, r.err);
-        cr_assert(strstr(r.out, want), "%s", r.out);
-        cr_assert(strstr(r.err, "--privileged: the program keeps the caller's privileges"), "%s", r.err);
-        cr_assert(strstr(r.err, "Permission denied"), "%s", r.err);
+        /* "> file 2>&1": one pipe for the one file, the order kept */
+        cr_assert_str_eq(both, "out1\nerr1\nout2\nerr2\nout3\nerr3\n");
 }
 
 /* --confine in a host view: the host's program, the target's privileges. */
@@ -1229,8 +1223,8 @@ Test(views, verbose_steps_and_quiet_notes)
                 last = ms;
                 at = hit;
         }
-        attach_prog(c.pid, (const char *[]){ "-m", "-q", "--privileged", "--", "true", NULL }, &r);
-        cr_assert_eq(r.code, 0, "%s", r.err);
+        attach_prog(c.pid, (const char *[]){ "-m", "-q", "--timeout", "0.2", "--", "sleep", "5", NULL }, &r);
+        cr_assert_eq(r.code, 124, "%s", r.err);
         cr_assert_str_empty(r.err, "-q printed a note: %s", r.err);
         attach_prog(c.pid, (const char *[]){ "-m", "-q", "--", "nsattach-no-such-tool", NULL }, &r);
         cr_assert_eq(r.code, 127);
@@ -1310,12 +1304,15 @@ Test(views, mnt_view_loads_no_nss_module_of_the_containers)
         snprintf(pid, sizeof(pid), "%d", (int)c.pid);
         FILE *f = fopen(path, "w");
         cr_assert_not_null(f);
-        fputs("passwd: nsaevil files\ngroup: files [NOTFOUND=return] nsaevil\n"
-              "hosts: files nsaevil [NOTFOUND=return] dns\nnetgroup: nsaevil\n", f);
+        /* as glibc reads them: no colon, a module glued after an action, an
+         * action of a module, a database left with none */
+        fputs("passwd nsaevil files\ngroup: files [NOTFOUND=continue]nsaevil\n"
+              "hosts: files nsaevil [NOTFOUND=return] dns\nnetgroup: nsaevil\nnsaevil\n", f);
         fclose(f);
         char *argv[] = { "/usr/bin/strace", "-f", "-qq", "-o", trace, "-e", "trace=openat,open", (char *)nsattach_path(),
                          "-t", pid, "-m", "--", "sh", "-c",
-                         "cat /etc/nsswitch.conf; ls -l /etc/hostname >/dev/null; getent group 0; getent hosts localhost",
+                         "cat /etc/nsswitch.conf; ls -l /etc/hostname >/dev/null; getent group 0; "
+                         "getent passwd nsa-nobody; getent hosts localhost",
                          NULL };
         if (access(argv[0], X_OK) != 0) {
                 unlink(path);
@@ -1331,7 +1328,7 @@ Test(views, mnt_view_loads_no_nss_module_of_the_containers)
         cr_assert(strstr(traced, "execve") || strstr(traced, "openat"), "strace traced nothing: %s", traced);
         cr_assert_null(strstr(traced, "libnss_nsaevil"), "the container's NSS module was looked for: %s",
                        strstr(traced, "libnss_nsaevil"));
-        cr_assert(strstr(r.out, "\npasswd: files\ngroup: files [NOTFOUND=return]\nhosts: files dns\n"), "%s", r.out);
+        cr_assert(strstr(r.out, "\npasswd: files\ngroup: files [NOTFOUND=continue]\nhosts: files dns\n"), "%s", r.out);
         cr_assert_null(strstr(r.out, "nsaevil"), "%s", r.out);
 
         /* nothing to take out: the container's own file */
