@@ -264,8 +264,8 @@ static void check_success(const struct options *o, int argc, char **argv)
                 abort(); /* --json goes with --list, --inspect or --explain */
         if (o->explain && o->action != ACTION_ATTACH && o->action != ACTION_HELP && o->action != ACTION_VERSION)
                 abort();
-        if ((o->timeout_us || o->follow) && o->no_fork)
-                abort();
+        if (o->action == ACTION_ATTACH && (o->timeout_us || o->follow) && o->no_fork)
+                abort(); /* (--help and --version end the parse before that rule) */
         if (o->action == ACTION_INSPECT && !o->target)
                 abort();
         if (o->action == ACTION_ATTACH) {
