@@ -160,12 +160,14 @@ attach_loop() {
                 # racer opens host binaries for writing through the mnt view's
                 # read-only binds (the kernel counts the inode's writer before it
                 # checks the mount: SECURITY.md).  That attach never started: it is
-                # counted, said, and tried again once.
-                if [[ $r == 126 && $o == *"failed to run command"*"Text file busy"* ]]; then
+                # counted, said, and tried again (three times at most).
+                # (bash's exec of timeout, or timeout's of nsattach: either says so)
+                local tries=0
+                while [[ $r == 126 && $o == *"Text file busy"* ]] && ((tries++ < 3)); do
                         txtbsy=$((txtbsy + 1))
                         o=$(cd "$tmp" && NSA_ATTACK_SECRET=$secret timeout -k 2 20 "$NSATTACH" "$@" </dev/null 2>&1)
                         r=$?
-                fi
+                done
                 ok=1
                 if [ "$how" = is ]; then
                         [[ $o == "$want" ]] || ok=
