@@ -65,7 +65,7 @@ static const struct opt_def opt_defs[] = {
         { "confine", no_argument, OPT_CONFINE, NULL,
           "take the target's privileges (the default with -m; also -n -u -i without -p)" },
         { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
-          "end the program after SECONDS (SIGTERM, then SIGKILL 2 s later); exit status 124" },
+          "end the program after SECONDS (or 5m, 2h, 1d; SIGTERM, then SIGKILL 2 s later); exit status 124" },
         { "follow", no_argument, OPT_FOLLOW, NULL, "end the program when the target exits" },
         { "runtime", required_argument, OPT_RUNTIME, "NAME",
           "resolve names in one runtime only: docker, podman, containerd, nerdctl, k8s, crio, lxc, machine" },
@@ -237,14 +237,29 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
                 o->confine = true;
                 return 0;
         case OPT_TIMEOUT: {
-                /* decimal seconds, as timeout(1) takes them: 0.5, 30, 1e3 */
-                char *end;
+                /* as timeout(1) takes a duration: a decimal number, then s (the
+                 * default), m, h or d; 0 is no timeout */
+                static const struct {
+                        char suffix;
+                        double scale;
+                } units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+                size_t len = strlen(arg), number = strspn(arg, "0123456789.eE+-");
+                bool whole = number && number == len;
+                double scale = 1, sec = -1;
+                char *end = NULL;
+                for (size_t i = 0; number && number + 1 == len && i < ELEMENTSOF(units); i++)
+                        if (arg[len - 1] == units[i].suffix) {
+                                scale = units[i].scale;
+                                whole = true;
+                        }
                 errno = 0;
-                double sec = strtod(arg, &end);
-                if (errno || end == arg || *end || !(sec > 0) || sec > 1e7 || strspn(arg, "0123456789.eE+") != strlen(arg))
-                        return fail(err, errlen, "--timeout: '%s' is not a number of seconds above 0", arg);
-                o->timeout_us = (uint64_t)(sec * 1e6);
-                if (o->timeout_us == 0)
+                if (whole)
+                        sec = strtod(arg, &end);
+                if (!end || errno || end != arg + number || !(sec >= 0) || sec * scale > 1e7)
+                        return fail(err, errlen,
+                                    "--timeout: '%s' is not a duration (seconds, or a number and s, m, h or d)", arg);
+                o->timeout_us = (uint64_t)(sec * scale * 1e6);
+                if (o->timeout_us == 0 && sec > 0)
                         o->timeout_us = 1;
                 return 0;
         }

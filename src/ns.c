@@ -73,48 +73,58 @@ static int setns_slot(struct plan *p, enum ns_type i)
 }
 
 /*
- * Per-file entering, for kernels without setns(pidfd) and for namespaces that
- * come from several sources.  The order follows nsenter, runc and crun:
+ * The per-file order, for kernels without setns(pidfd) and for namespaces that
+ * come from several sources.  It follows nsenter, runc and crun:
  *
  * - A privileged caller enters everything but the user namespace first, while
  *   it still holds its capabilities in the initial user namespace (which it
- *   loses on joining a child one), then the user namespace, then retries what
- *   was refused before: a namespace owned by the target's user namespace may
- *   need that user namespace's capabilities.
+ *   loses on joining a child one), then the user namespace; enter_per_file()
+ *   then retries what was refused: a namespace owned by the target's user
+ *   namespace may need that user namespace's capabilities.
  * - An unprivileged caller (the owner of a rootless container) has no right to
  *   enter anything until it has joined the user namespace, so it goes first.
  */
+static size_t per_file_order(const struct plan *p, bool privileged, enum ns_type out[_NS_MAX])
+{
+        size_t n = 0;
+
+        if (!privileged && p->ns[NS_USER].enter)
+                out[n++] = NS_USER;
+        for (int i = 0; i < _NS_MAX; i++)
+                if (i != NS_USER && p->ns[i].enter)
+                        out[n++] = (enum ns_type)i;
+        if (privileged && p->ns[NS_USER].enter)
+                out[n++] = NS_USER;
+        return n;
+}
+
+/* Two passes over per_file_order(): the second retries what the first was refused. */
 static int enter_per_file(struct plan *p, enum ns_type *ret_failed)
 {
+        enum ns_type order[_NS_MAX];
+        size_t n = per_file_order(p, caller_is_privileged(), order);
         bool done[_NS_MAX] = { false };
         int last_error[_NS_MAX] = { 0 };
-        bool privileged = caller_is_privileged();
 
-        for (int pass = 0; pass < 2; pass++) {
-                bool user_now = privileged ? pass == 1 : pass == 0;
-
-                if (user_now && p->ns[NS_USER].enter) {
-                        int r = setns_slot(p, NS_USER);
-                        if (r < 0) {
-                                *ret_failed = NS_USER;
-                                return r;
-                        }
-                        done[NS_USER] = true;
-                }
-                for (int i = 0; i < _NS_MAX; i++) {
-                        if (i == NS_USER || !p->ns[i].enter || done[i])
+        for (int pass = 0; pass < 2; pass++)
+                for (size_t k = 0; k < n; k++) {
+                        enum ns_type i = order[k];
+                        if (done[i])
                                 continue;
-                        int r = setns_slot(p, (enum ns_type)i);
-                        if (r == 0)
+                        int r = setns_slot(p, i);
+                        if (r == 0) {
                                 done[i] = true;
-                        else
+                        } else if (i == NS_USER) {
+                                *ret_failed = NS_USER; /* nothing after it can change that */
+                                return r;
+                        } else {
                                 last_error[i] = r;
+                        }
                 }
-        }
-        for (int i = 0; i < _NS_MAX; i++)
-                if (p->ns[i].enter && !done[i]) {
-                        *ret_failed = (enum ns_type)i;
-                        return last_error[i] ? last_error[i] : -EPERM;
+        for (size_t k = 0; k < n; k++)
+                if (!done[order[k]]) {
+                        *ret_failed = order[k];
+                        return last_error[order[k]] ? last_error[order[k]] : -EPERM;
                 }
         return 0;
 }
@@ -135,20 +145,11 @@ size_t ns_order(const struct plan *p, enum ns_type out[_NS_MAX], bool *ret_atomi
                         all_from_target = all_from_target && p->ns[i].via_target;
                 }
         *ret_atomic = any && all_from_target && p->target.pidfd >= 0;
-        if (*ret_atomic) {
-                for (size_t k = 0; k < ELEMENTSOF(kernel_order); k++)
-                        if (p->ns[kernel_order[k]].enter)
-                                out[n++] = kernel_order[k];
-                return n;
-        }
-        bool user_first = !caller_is_privileged();
-        if (user_first && p->ns[NS_USER].enter)
-                out[n++] = NS_USER;
-        for (int i = 0; i < _NS_MAX; i++)
-                if (i != NS_USER && p->ns[i].enter)
-                        out[n++] = (enum ns_type)i;
-        if (!user_first && p->ns[NS_USER].enter)
-                out[n++] = NS_USER;
+        if (!*ret_atomic)
+                return per_file_order(p, caller_is_privileged(), out);
+        for (size_t k = 0; k < ELEMENTSOF(kernel_order); k++)
+                if (p->ns[kernel_order[k]].enter)
+                        out[n++] = kernel_order[k];
         return n;
 }
 

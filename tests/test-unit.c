@@ -392,6 +392,32 @@ Test(cli, errors_name_the_right_argument)
         cr_assert_str_eq(err, "--exec: 'a?b' is not host or container");
 }
 
+/* --timeout takes what timeout(1) takes: seconds, or a number and s, m, h or d; 0 is none. */
+Test(cli, timeout_durations)
+{
+        static const struct {
+                const char *arg;
+                uint64_t us;
+        } good[] = { { "30", 30000000 }, { "0.5", 500000 }, { "1e3", 1000000000 }, { "2s", 2000000 },
+                     { "1.5m", 90000000 }, { "2h", 7200000000 }, { "1d", 86400000000 }, { "0", 0 },
+                     { "0s", 0 }, { "1e-9", 1 } };
+        static const char *const bad[] = { "", "s", "5x", "5ss", "m5", "-1", "1e", ".", "nan", "inf",
+                                           "1 s", "0x10", "200d", "5S" };
+        struct options o;
+        char err[CLI_ERROR_MAX];
+
+        for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+                cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--timeout", good[i].arg, NULL), 0, "%s: %s",
+                             good[i].arg, err);
+                cr_assert_eq(o.timeout_us, good[i].us, "%s: %llu us", good[i].arg,
+                             (unsigned long long)o.timeout_us);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--timeout", bad[i], NULL), -EINVAL, "%s", bad[i]);
+                cr_assert(strstr(err, "--timeout") && strstr(err, "not a duration"), "%s: %s", bad[i], err);
+        }
+}
+
 /* crun CVE-2026-30892 read "-u 1" as uid 0: every spelling of a value gives that value. */
 Test(cli, id_spellings)
 {
