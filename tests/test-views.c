@@ -5,6 +5,7 @@
  * without a runtime by tests/fixtures/minictr.  Needs root.
  */
 #include <criterion/criterion.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -1190,6 +1191,11 @@ Test(views, explain_names_the_namespaces_in_entering_order)
         read_text(trace, traced, sizeof(traced));
         unlink(trace);
         for (char *l = traced; (l = strstr(l, "CLONE_NEW")); l++) {
+                /* mnt is not asked for: a setns() into the target's is the host
+                 * view's own, assembled on top of its copy where the host has
+                 * many mounts (hostview.c) */
+                if (!strncmp(l, "CLONE_NEWNS", 11) && !isalpha((unsigned char)l[11]))
+                        continue;
                 const char *name = !strncmp(l, "CLONE_NEWUTS", 12) ? "uts" : !strncmp(l, "CLONE_NEWNET", 12) ? "net"
                                    : !strncmp(l, "CLONE_NEWIPC", 12)                                         ? "ipc"
                                                                                                             : "other";
