@@ -9,7 +9,7 @@
 #   nsattach-docker  nsattach -t docker:nsa-bench-web -n -- ip addr
 #   inspect+nsenter  sh -c 'nsenter -t $(docker inspect -f {{.State.Pid}} nsa-bench-web) -n ip addr'
 #   docker-exec      docker exec nsa-bench-web ip addr         (the container's ip, busybox)
-# in ROUNDS short hyperfine runs, then prints each command's median mean and its
+# in ROUNDS short hyperfine runs, each starting at the next command, then prints each command's median mean and its
 # median ratio to nsenter-pid and to docker exec, a ratio taken within a round.
 # dockerd is started (tests/runtimes/lib.sh) if none answers; the containers this
 # script creates (nsa-bench-web, nsa-bench-1..N) are removed at exit, and any
@@ -62,14 +62,22 @@ for n in $counts; do
         # machine drifts by a fifth between minutes, which one long hyperfine
         # run would put on whichever command ran then.
         rm -f "$out/$n".*.json
+        names=(nsenter-pid nsattach-pid nsattach-name nsattach-docker inspect+nsenter docker-exec)
+        cmds=("nsenter -t $pid -n ip addr"
+              "$nsattach -t $pid -n -- ip addr"
+              "$nsattach -t nsa-bench-web -n -- ip addr"
+              "$nsattach -t docker:nsa-bench-web -n -- ip addr"
+              "sh -c 'nsenter -t \$(docker inspect -f {{.State.Pid}} nsa-bench-web) -n ip addr'"
+              "docker exec nsa-bench-web ip addr")
         for round in $(seq "$rounds"); do
-                hyperfine -N -w 3 -r "$runs" --export-json "$out/$n.$round.json" \
-                        -n nsenter-pid "nsenter -t $pid -n ip addr" \
-                        -n nsattach-pid "$nsattach -t $pid -n -- ip addr" \
-                        -n nsattach-name "$nsattach -t nsa-bench-web -n -- ip addr" \
-                        -n nsattach-docker "$nsattach -t docker:nsa-bench-web -n -- ip addr" \
-                        -n inspect+nsenter "sh -c 'nsenter -t \$(docker inspect -f {{.State.Pid}} nsa-bench-web) -n ip addr'" \
-                        -n docker-exec "docker exec nsa-bench-web ip addr" >/dev/null
+                # each round starts at another command: hyperfine runs them in
+                # order, and a place in the order must not be one command's
+                args=()
+                for k in "${!names[@]}"; do
+                        i=$(( (k + round) % ${#names[@]} ))
+                        args+=(-n "${names[i]}" "${cmds[i]}")
+                done
+                hyperfine -N -w 3 -r "$runs" --export-json "$out/$n.$round.json" "${args[@]}" >/dev/null
         done
         echo "== $running running containers, $rounds rounds of $runs runs (hyperfine: $out/$n.*.json)"
         jq -s -r '

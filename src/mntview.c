@@ -334,33 +334,60 @@ static int link_commands(void)
  * A container file the host's libc reads by path, covered in the view (a
  * read-only bind of ours on top of it, in the view's own mount namespace) by
  * HOSTEXEC_PREFIX/name, holding what edit() makes of the container's text
- * (NULL: it stays as it is).  No symlinks: the container could point it at
- * one of our host files and have that covered.  (One it renames into place
- * later is read, but only with the container's privileges.)
+ * (NULL: it stays as it is).  path is "/DIR/FILE".  The directory is found as
+ * libc finds it, through the container's symlinks but inside the view's root;
+ * the file itself is never followed: a symlink there is covered as it is (a
+ * mount goes on the link, not on what it points at, which could be one of our
+ * host files), and what the link leads to is only read, for edit().  A magic
+ * link (/proc/PID/...) on the way is refused.  (A file the container puts in
+ * place later is read, but only with the container's privileges.)
  */
 static int cover_file(const char *path, const char *name, char *(*edit)(const char *text))
 {
-        struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
-        _cleanup_close_ int f = sys_openat2(AT_FDCWD, path, &how, sizeof(how));
-        _cleanup_close_ int cover = -EBADF;
+        const char *base = strrchr(path, '/');
+        char dir[PATH_MAX];
+        struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int d = -EBADF, f = -EBADF, cover = -EBADF;
         _cleanup_free_ char *text = NULL, *ours_text = NULL;
         char ours[PATH_MAX];
         struct stat st;
         int r;
 
-        /* a path first: opening a device the container put there could act */
-        if (f < 0 || fstat(f, &st) < 0 || !S_ISREG(st.st_mode))
-                return 0; /* absent (or not a file libc could read) */
-        /* then the same file to read (the view's /proc is not ours to reopen
-         * it through): a file swapped in between is not read */
+        if (!base || base == path || (size_t)(base - path) >= sizeof(dir))
+                return -EINVAL;
+        memcpy(dir, path, (size_t)(base - path));
+        dir[base - path] = '\0';
+        base++;
+        if (root < 0)
+                return -errno;
+        d = sys_openat2(root, dir, &how, sizeof(how));
+        if (d < 0)
+                return errno == ENOENT || errno == ENOTDIR ? 0 : -errno; /* no directory: nothing to read */
+        f = openat(d, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (f < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (fstat(f, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return 0; /* nothing libc can read as a file */
+
+        /* What libc would read: a path first (opening a device the container
+         * put there could act), then the same file to read (the view's /proc
+         * is not ours to reopen it through); a file swapped in between is not
+         * read.  A file too large, unreadable or with a NUL in it: edit(NULL). */
+        struct open_how phow = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
         struct open_how rhow = { .flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
-                                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS };
-        struct stat rst;
-        _cleanup_close_ int rd = sys_openat2(AT_FDCWD, path, &rhow, sizeof(rhow));
-        if (rd >= 0 && (fstat(rd, &rst) < 0 || rst.st_dev != st.st_dev || rst.st_ino != st.st_ino))
+                                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+        struct stat pst, rst;
+        _cleanup_close_ int pf = sys_openat2(root, path, &phow, sizeof(phow));
+        _cleanup_close_ int rd = -EBADF;
+        if (pf >= 0 && fstat(pf, &pst) == 0 && S_ISREG(pst.st_mode) && pst.st_size < (64 << 10) &&
+            (rd = sys_openat2(root, path, &rhow, sizeof(rhow))) >= 0 &&
+            (fstat(rd, &rst) < 0 || rst.st_dev != pst.st_dev || rst.st_ino != pst.st_ino))
                 rd = safe_close(rd);
-        /* a file too large, unreadable or with a NUL in it: edit(NULL) */
-        if (rd >= 0 && st.st_size < (64 << 10) && (text = malloc(64 << 10))) {
+        if (rd >= 0 && (text = malloc(64 << 10))) {
                 ssize_t k = read(rd, text, (64 << 10) - 1);
                 size_t len = k > 0 ? (size_t)k : 0;
                 text[len] = '\0';
@@ -380,6 +407,7 @@ static int cover_file(const char *path, const char *name, char *(*edit)(const ch
                 return r;
         if ((r = clone_ro(AT_FDCWD, ours, 0, &cover)) < 0)
                 return r;
+        /* on the file, or on the link itself (a mount may sit on a symlink) */
         if (move_mount(cover, "", f, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return -errno;
         return 0;

@@ -1292,6 +1292,24 @@ Test(views, mnt_view_ignores_the_containers_preload)
         cr_assert_eq(r.code, 0, "%s", r.err);
         cr_assert_str_empty(r.err, "the preload was attempted: %s", r.err);
         cr_assert_str_eq(r.out, want);
+
+        /* a symlink to the list is covered too (the link, not what it names) */
+        char list[128];
+        snprintf(list, sizeof(list), "%s/tmp/nsattach-preload-list", c.root);
+        f = fopen(list, "w");
+        cr_assert_not_null(f);
+        fputs("/tmp/nsattach-no-such-preload.so\n", f);
+        fclose(f);
+        cr_assert_eq(symlink("/tmp/nsattach-preload-list", path), 0);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "sh", "-c", "ls /; cat /tmp/nsattach-preload-list", NULL },
+                    &r);
+        unlink(path);
+        unlink(list);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_empty(r.err, "a symlinked preload was attempted: %s", r.err);
+        char with_list[600];
+        snprintf(with_list, sizeof(with_list), "%s/tmp/nsattach-no-such-preload.so\n", want);
+        cr_assert_str_eq(r.out, with_list, "the link's target was covered, or the listing is not the container's");
 }
 
 /* SECURITY T13: a hostile nsswitch.conf.  The host's libc would load the NSS
@@ -1334,6 +1352,18 @@ Test(views, mnt_view_loads_no_nss_module_of_the_containers)
         cr_assert(strstr(traced, "execve") || strstr(traced, "openat"), "strace traced nothing: %s", traced);
         cr_assert_null(strstr(traced, "libnss_nsaevil"), "the container's NSS module was looked for: %s",
                        strstr(traced, "libnss_nsaevil"));
+        cr_assert(strstr(r.out, "\npasswd: files\ngroup: files [NOTFOUND=continue]\nhosts: files dns\n"), "%s", r.out);
+        cr_assert_null(strstr(r.out, "nsaevil"), "%s", r.out);
+
+        /* the same through a symlink: what it leads to is read and filtered, the link covered */
+        char real[128];
+        snprintf(real, sizeof(real), "%s/tmp/nsattach-nsswitch", c.root);
+        cr_assert_eq(rename(path, real), 0);
+        cr_assert_eq(symlink("../tmp/nsattach-nsswitch", path), 0);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/etc/nsswitch.conf", NULL }, &r);
+        unlink(path);
+        unlink(real);
+        cr_assert_eq(r.code, 0, "%s", r.err);
         cr_assert(strstr(r.out, "\npasswd: files\ngroup: files [NOTFOUND=continue]\nhosts: files dns\n"), "%s", r.out);
         cr_assert_null(strstr(r.out, "nsaevil"), "%s", r.out);
 
@@ -1406,5 +1436,13 @@ Test(views, mnt_view_resists_the_containers_tricks)
         attach_prog(c.pid, (const char *[]){ "-m", "--", "ls", "/", NULL }, &r);
         unlink(path);
         cr_assert_eq(r.code, 0, "a symlinked preload covered a host file: %s", r.err);
+        cr_assert_str_empty(r.err, "the host file was read as a preload list: %s", r.err);
         cr_assert_str_eq(r.out, want);
+
+        /* a preload behind a magic link: refused, not followed */
+        cr_assert_eq(symlink("/proc/1/root/etc/ld.so.preload", path), 0);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "ls", "/", NULL }, &r);
+        unlink(path);
+        cr_assert_eq(r.code, 0, "the link itself is covered: %s", r.err);
+        cr_assert_str_empty(r.err);
 }
