@@ -238,9 +238,52 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
         return 0;
 }
 
+/* The length of the valid UTF-8 sequence at p (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *p)
+{
+        if (p[0] < 0x80)
+                return 1;
+        size_t n = p[0] >= 0xc2 && p[0] <= 0xdf ? 2 : p[0] >= 0xe0 && p[0] <= 0xef ? 3 : p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : 0;
+        for (size_t i = 1; i < n; i++)
+                if ((p[i] & 0xc0) != 0x80)
+                        return 0;
+        if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) || (p[0] == 0xf0 && p[1] < 0x90) ||
+            (p[0] == 0xf4 && p[1] > 0x8f))
+                return 0;
+        return n;
+}
+
+/* A JSON string of s, or null for none.  JSON holds only Unicode: a byte
+ * that is no part of UTF-8 (a file name, an argument) becomes U+FFFD, so the
+ * value is still there, and still says something was. */
 static json_t *jstr_or_null(const char *s)
 {
-        return s ? json_string(s) : json_null();
+        if (!s)
+                return json_null();
+        json_t *v = json_string(s);
+        if (v)
+                return v;
+        size_t len = strlen(s);
+        _cleanup_free_ char *fixed = malloc(len * 3 + 1);
+        if (!fixed)
+                return json_null();
+        char *o = fixed;
+        for (const unsigned char *p = (const unsigned char *)s; *p;) {
+                size_t n = utf8_len(p);
+                if (n) {
+                        memcpy(o, p, n);
+                        o += n;
+                        p += n;
+                } else {
+                        memcpy(o, "\xef\xbf\xbd", 3);
+                        o += 3;
+                        p++;
+                }
+        }
+        *o = '\0';
+        v = json_string(fixed);
+        return v ? v : json_null();
 }
 
 /* The content of a small /proc file with whitespace runs made single spaces. */
@@ -274,7 +317,7 @@ int output_inspect(const struct options *o, FILE *f, char *err, size_t errlen)
         json_t *nss = json_object();
         _cleanup_free_ char *status = NULL;
         read_file_at(t.procfd, "status", &status, NULL);
-        json_object_set_new(j, "target", json_string(o->target));
+        json_object_set_new(j, "target", jstr_or_null(o->target));
         json_object_set_new(j, "pid", json_integer(t.pid));
         json_object_set_new(j, "starttime", json_integer((json_int_t)t.starttime));
         if (res.is_pid) {
@@ -453,7 +496,7 @@ static json_t *jhex(uint64_t v)
 
 static json_t *jmount(const char *path, const char *what)
 {
-        return json_pack("{s:s, s:s}", "path", path, "what", what);
+        return json_pack("{s:o, s:o}", "path", jstr_or_null(path), "what", jstr_or_null(what));
 }
 
 /* The view's mounts as the program will see them (SPEC 5). */
@@ -530,9 +573,11 @@ int output_explain(const struct options *o, const struct plan *p, FILE *f)
         size_t n = ns_order(p, order, &atomic);
         for (size_t i = 0; i < n; i++) {
                 const char *src = o->ns_source[order[i]];
-                json_array_append_new(nss, json_pack("{s:s, s:I, s:s}", "type", ns_table[order[i]].name, "inode",
+                json_array_append_new(nss, json_pack("{s:s, s:I, s:o}", "type", ns_table[order[i]].name, "inode",
                                                      (json_int_t)p->ns[order[i]].ino, "from",
-                                                     p->ns[order[i]].via_target ? "target" : src ? src : "?"));
+                                                     jstr_or_null(p->ns[order[i]].via_target ? "target"
+                                                                  : src                      ? src
+                                                                                             : "?")));
         }
         json_object_set_new(j, "namespaces", nss);
         json_object_set_new(j, "entering", json_string(n == 0   ? "nothing"
@@ -542,7 +587,7 @@ int output_explain(const struct options *o, const struct plan *p, FILE *f)
         json_t *mounts = explain_view(p, &kind);
         json_object_set_new(j, "view", json_pack("{s:s, s:o}", "kind", kind, "mounts", mounts));
         for (char **a = o->argv; a && *a; a++)
-                json_array_append_new(argv, json_string(*a));
+                json_array_append_new(argv, jstr_or_null(*a));
         json_object_set_new(j, "program", json_pack("{s:o, s:o, s:s}", "argv", argv, "path",
                                                     jstr_or_null(p->mnt_view ? p->mnt.prog : NULL), "from",
                                                     p->mnt_view || !p->ns[NS_MNT].enter ? "host" : "container"));

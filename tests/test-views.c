@@ -1143,6 +1143,22 @@ Test(views, confined_net_view)
         cr_assert(strstr(r.out, "\neth0\nlo\n"), "not the target's network: %s", r.out);
 }
 
+/* --explain --json: an argument or a file name that is no UTF-8 is still
+ * there (JSON holds only Unicode: its bad bytes become U+FFFD), not dropped. */
+Test(views, explain_keeps_what_is_not_utf8)
+{
+        struct result r;
+        char pid[16], cmd[512];
+        snprintf(pid, sizeof(pid), "%d", (int)c.pid);
+        snprintf(cmd, sizeof(cmd),
+                 "\"$0\" -t %s -n --explain --json -- echo \"$(printf 'a\\377b')\" ok | jq -r '.program.argv | join(\"|\")'",
+                 pid);
+        char *a[] = { "/bin/sh", "-c", cmd, (char *)nsattach_path(), NULL };
+        cr_assert_eq(run(a, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "echo|a\xef\xbf\xbd" "b|ok\n", "%s", r.err);
+}
+
 /* --explain: the plan, with the namespaces in the order they are entered,
  * and nothing done.  The order is checked against the real attach: for
  * namespaces from files, setns() one at a time (strace shows the calls). */
