@@ -349,7 +349,7 @@ static int cover_file(const char *path, const char *name, char *(*edit)(const ch
         struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
                                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
         _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        _cleanup_close_ int d = -EBADF, f = -EBADF, cover = -EBADF;
+        _cleanup_close_ int cover = -EBADF;
         _cleanup_free_ char *text = NULL, *ours_text = NULL;
         char ours[PATH_MAX];
         struct stat st;
@@ -362,10 +362,10 @@ static int cover_file(const char *path, const char *name, char *(*edit)(const ch
         base++;
         if (root < 0)
                 return -errno;
-        d = sys_openat2(root, dir, &how, sizeof(how));
+        _cleanup_close_ int d = sys_openat2(root, dir, &how, sizeof(how));
         if (d < 0)
                 return errno == ENOENT || errno == ENOTDIR ? 0 : -errno; /* no directory: nothing to read */
-        f = openat(d, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int f = openat(d, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (f < 0)
                 return errno == ENOENT ? 0 : -errno;
         if (fstat(f, &st) < 0)
@@ -382,10 +382,9 @@ static int cover_file(const char *path, const char *name, char *(*edit)(const ch
                                  .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
         struct stat pst, rst;
         _cleanup_close_ int pf = sys_openat2(root, path, &phow, sizeof(phow));
-        _cleanup_close_ int rd = -EBADF;
-        if (pf >= 0 && fstat(pf, &pst) == 0 && S_ISREG(pst.st_mode) && pst.st_size < (64 << 10) &&
-            (rd = sys_openat2(root, path, &rhow, sizeof(rhow))) >= 0 &&
-            (fstat(rd, &rst) < 0 || rst.st_dev != pst.st_dev || rst.st_ino != pst.st_ino))
+        bool readable = pf >= 0 && fstat(pf, &pst) == 0 && S_ISREG(pst.st_mode) && pst.st_size < (64 << 10);
+        _cleanup_close_ int rd = readable ? sys_openat2(root, path, &rhow, sizeof(rhow)) : -EBADF;
+        if (rd >= 0 && (fstat(rd, &rst) < 0 || rst.st_dev != pst.st_dev || rst.st_ino != pst.st_ino))
                 rd = safe_close(rd);
         if (rd >= 0 && (text = malloc(64 << 10))) {
                 ssize_t k = read(rd, text, (64 << 10) - 1);
