@@ -13,6 +13,9 @@
  * from the host's file system.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -46,16 +50,23 @@ static int launch_int(const char *s, int min, int max)
         return (int)v;
 }
 
+/* Has nsattach gone?  Its end of the pipe is the only one: it closes when it dies. */
+static bool nsattach_gone(int alive)
+{
+        struct pollfd pfd = { .fd = alive, .events = POLLIN };
+        return poll(&pfd, 1, 0) != 0 || (pfd.revents & (POLLHUP | POLLIN | POLLERR));
+}
+
 static int launch(int argc, char *argv[], char *envp[])
 {
-        if (argc < 6 || strcmp(argv[4], "--") != 0 || argv[3][0] != '/')
+        if (argc < 7 || strcmp(argv[5], "--") != 0 || argv[4][0] != '/')
                 launch_fail("launcher arguments", EINVAL);
         int pty = launch_int(argv[1], -1, 1 << 20), ctty = -1;
         unsigned streams = (unsigned)launch_int(argv[2], 0, 7);
-        const char *path = argv[3];
-        char **prog = argv + 5;
+        int alive = launch_int(argv[3], 3, 1 << 20);
+        const char *path = argv[4];
+        char **prog = argv + 6;
         sigset_t word, old;
-        siginfo_t si;
 
         /* Until its exec, the program's process is ours: not to be traced by
          * the container's processes without CAP_SYS_PTRACE, and holding only
@@ -69,8 +80,14 @@ static int launch(int argc, char *argv[], char *envp[])
                         if (ctty < 0)
                                 ctty = fd;
                 }
-        if (syscall(SYS_close_range, 3U, ~0U, 0U) < 0)
-                for (int fd = 3; fd < 1024; fd++)
+        /* nsattach's pipe on fd 3, closed by the program's exec; nothing else */
+        if (alive != 3 && dup2(alive, 3) < 0)
+                launch_fail("launcher", errno);
+        alive = 3;
+        if (fcntl(alive, F_SETFD, FD_CLOEXEC) < 0)
+                launch_fail("launcher", errno);
+        if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
+                for (int fd = 4; fd < 1024; fd++)
                         close(fd);
         sigemptyset(&word);
         sigaddset(&word, HOSTEXEC_LAUNCH_SIGNAL);
@@ -86,19 +103,32 @@ static int launch(int argc, char *argv[], char *envp[])
          * container's own of that number cannot make it be dropped, as one
          * pending standard signal would) from outside our pid namespace, the
          * only senders whose pid is 0 here; the container's are ignored.  Then
-         * our death with nsattach's.  (Should nsattach die in the instant
-         * between its word and that, the program runs on: no check here can
-         * tell, for its new parent is outside our pid namespace too.) */
+         * our death with nsattach's, and a look at its pipe for a death before
+         * that (getppid() cannot tell: our new parent is outside our pid
+         * namespace too).  Should nsattach die before its word, we go as well. */
+        int sfd = signalfd(-1, &word, SFD_CLOEXEC);
+        if (sfd < 0)
+                launch_fail("launcher", errno);
         for (;;) {
-                if (sigwaitinfo(&word, &si) < 0) {
+                struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN }, { .fd = alive, .events = POLLIN } };
+                struct signalfd_siginfo si;
+                if (poll(pfd, 2, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         launch_fail("launcher", errno);
                 }
-                if (si.si_code == SI_QUEUE && si.si_pid == 0)
+                if (pfd[1].revents)
+                        _exit(LAUNCH_FAILURE); /* nsattach is gone */
+                if (!(pfd[0].revents & POLLIN))
+                        continue;
+                ssize_t k = read(sfd, &si, sizeof(si));
+                if (k == (ssize_t)sizeof(si) && si.ssi_code == SI_QUEUE && si.ssi_pid == 0)
                         break;
+                if (k < 0 && errno != EINTR && errno != EAGAIN)
+                        launch_fail("launcher", errno);
         }
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        close(sfd);
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || nsattach_gone(alive))
                 _exit(LAUNCH_FAILURE);
         if (setsid() < 0)
                 launch_fail("leaving the caller's terminal session", errno);

@@ -786,6 +786,78 @@ Test(views, launched_hand_off_survives_a_signal_flood)
         cr_assert_eq(hung, 0, "%d of 20 attaches hung (%d ran)", hung, ran);
 }
 
+/* The launched program's process waits for nsattach's word; nsattach killed
+ * before it gives it (here: the moment that process is born, held there under
+ * ptrace) must not leave it waiting in the container for ever, nor let it run
+ * the program without nsattach: its pipe to nsattach says nsattach is gone. */
+Test(views, launched_program_goes_with_an_early_nsattach)
+{
+        struct minictr p;
+        char caps[32], tpid[16], want_ns[64];
+        snprintf(caps, sizeof(caps), "%llx", 0xa80425fbULL | (1ULL << 19)); /* + CAP_SYS_PTRACE */
+        minictr_start(&p, caps);
+        snprintf(tpid, sizeof(tpid), "%d", (int)p.pid);
+        cr_assert_eq(ns_link(p.pid, "pid", want_ns, sizeof(want_ns)), 0);
+
+        pid_t tracee = fork();
+        if (tracee == 0) {
+                ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+                raise(SIGSTOP);
+                execl(nsattach_path(), "nsattach", "-t", tpid, "-m", "--", "true", (char *)NULL);
+                _exit(127);
+        }
+        int st;
+        cr_assert_eq(waitpid(tracee, &st, 0), tracee);
+        ptrace(PTRACE_SETOPTIONS, tracee, 0,
+               PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+                       PTRACE_O_EXITKILL);
+        ptrace(PTRACE_CONT, tracee, 0, 0);
+        pid_t prog = -1;
+        bool nsattach_dead = false, prog_done = false, prog_execd = false;
+        int prog_status = -1;
+        for (int spins = 0; !prog_done && spins < 3000;) {
+                pid_t w = waitpid(-1, &st, __WALL | WNOHANG);
+                if (w == 0) {
+                        usleep(2000);
+                        spins += prog > 0 && nsattach_dead; /* about 6 s once alone */
+                        continue;
+                }
+                cr_assert_gt(w, 0, "waitpid: %s", strerror(errno));
+                if (WIFEXITED(st) || WIFSIGNALED(st)) {
+                        nsattach_dead |= w == tracee;
+                        if (w == prog) {
+                                prog_done = true;
+                                prog_status = st;
+                        }
+                        continue;
+                }
+                int sig = WSTOPSIG(st), event = st >> 16;
+                if (event == PTRACE_EVENT_EXEC && w == prog)
+                        prog_execd = true;
+                if (event == 0 && sig == SIGSTOP && w != tracee && prog < 0) {
+                        char ns[64];
+                        if (ns_link(w, "pid", ns, sizeof(ns)) == 0 && !strcmp(ns, want_ns)) {
+                                /* the program's process, before it runs: nsattach goes now */
+                                prog = w;
+                                kill(tracee, SIGKILL);
+                        }
+                }
+                if (event != 0 || sig == SIGTRAP || sig == SIGSTOP)
+                        sig = 0;
+                ptrace(PTRACE_CONT, w, 0, sig);
+        }
+        if (prog > 0 && !prog_done) {
+                kill(prog, SIGKILL);
+                waitpid(prog, NULL, __WALL);
+        }
+        minictr_stop(&p);
+        cr_assert_gt(prog, 0, "no process of nsattach's appeared in the container's pid namespace");
+        cr_assert(nsattach_dead);
+        cr_assert(prog_done, "the program's process still waits in the container, nsattach long gone");
+        cr_assert_not(prog_execd, "the program ran without nsattach");
+        cr_assert(WIFEXITED(prog_status) && WEXITSTATUS(prog_status) == 125, "status %d", prog_status);
+}
+
 Test(views, container_view_launched_for_a_tracer)
 {
         struct minictr p;
