@@ -54,3 +54,7 @@ int hostexec_resolve(const char *path, char *ret, size_t len);
 
 /* The PT_INTERP of an ELF file: 1 and the path, 0 for a static ELF, -ENOEXEC if not ELF. */
 int hostexec_interp(int fd, char *ret, size_t len);
+
+/* fds from..last closed (close_range(), or one by one before Linux 5.9), or -errno.
+ * hostexec.c, for the launcher too. */
+int close_fds(unsigned from, unsigned last);

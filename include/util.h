@@ -76,8 +76,6 @@ int read_file_at(int dirfd, const char *path, char **ret, size_t *ret_len);
 int fds_cloexec_from_3(int proc_dirfd);
 /* Close every fd from 3 up, without trusting whatever /proc is now mounted. */
 void close_from_3(void);
-/* fds from..last closed (close_range(), or one by one before Linux 5.9), or -errno. */
-int close_fds(unsigned from, unsigned last);
 
 /* Control characters but tab (a state file's name may carry terminal escapes) made '?'; keep_nl keeps '\n'. */
 void strip_controls(char *s, bool keep_nl);

@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "hostexec.h"
+#include "missing.h"
 
 #ifndef NSATTACH_MULTIARCH
 #define NSATTACH_MULTIARCH "unknown"
@@ -252,4 +254,24 @@ static int exec_depth(const char *path, char *const argv[], char *const envp[], 
 int hostexec(const char *path, char *const argv[], char *const envp[])
 {
         return exec_depth(path, argv, envp, 0);
+}
+
+/* Also the launcher's: it must close what it does not hand on before its fork. */
+int close_fds(unsigned from, unsigned last)
+{
+        if (sys_close_range(from, last, 0) == 0)
+                return 0;
+        if (errno != ENOSYS)
+                return -errno;
+        /*
+         * Before Linux 5.9.  Not closefrom(), which lists /proc/self/fd: after
+         * setns() that is the container's /proc, and a container can mount
+         * anything there.  Every fd is close-on-exec already (fds_cloexec_from_3);
+         * this makes them gone before exec as well.
+         */
+        struct rlimit rl;
+        unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (unsigned)rl.rlim_cur : 65536;
+        for (unsigned fd = from; fd <= last && fd < max; fd++)
+                close((int)fd);
+        return 0;
 }

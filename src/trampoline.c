@@ -25,7 +25,6 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hostexec.h"
@@ -86,9 +85,9 @@ static int launch(int argc, char *argv[], char *envp[])
         alive = 3;
         if (fcntl(alive, F_SETFD, FD_CLOEXEC) < 0)
                 launch_fail("launcher", errno);
-        if (syscall(SYS_close_range, 4U, ~0U, 0U) < 0)
-                for (int fd = 4; fd < 1024; fd++)
-                        close(fd);
+        int closed = close_fds(4, ~0U);
+        if (closed < 0)
+                launch_fail("launcher", -closed);
         sigemptyset(&word);
         sigaddset(&word, HOSTEXEC_LAUNCH_SIGNAL);
         if (sigprocmask(SIG_BLOCK, &word, &old) < 0)

@@ -5,12 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "hostexec.h"
 #include "missing.h"
-
 #include "util.h"
 
 int parse_uint(const char *s, uint64_t max, uint64_t *ret)
@@ -143,25 +142,6 @@ int fds_cloexec_from_3(int proc_dirfd)
                         fcntl((int)fd, F_SETFD, flags | FD_CLOEXEC);
         }
         closedir(d);
-        return 0;
-}
-
-int close_fds(unsigned from, unsigned last)
-{
-        if (sys_close_range(from, last, 0) == 0)
-                return 0;
-        if (errno != ENOSYS)
-                return -errno;
-        /*
-         * Before Linux 5.9.  Not closefrom(), which lists /proc/self/fd: after
-         * setns() that is the container's /proc, and a container can mount
-         * anything there.  Every fd is close-on-exec already (fds_cloexec_from_3);
-         * this makes them gone before exec as well.
-         */
-        struct rlimit rl;
-        unsigned max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (unsigned)rl.rlim_cur : 65536;
-        for (unsigned fd = from; fd <= last && fd < max; fd++)
-                close((int)fd);
         return 0;
 }
 
