@@ -153,6 +153,13 @@ struct cgjoin {
         bool skipped_frozen; /* a paused target: its frozen cgroup is left out */
 };
 
+/* The target's LSM label, for the program's exec (lsm.c). */
+enum lsm_kind { LSM_NONE, LSM_APPARMOR, LSM_SELINUX, _LSM_MAX };
+struct lsm_label {
+        enum lsm_kind kind; /* the active one of the two */
+        char *label;        /* the target's, to take; NULL: none, or ours already */
+};
+
 /* The privileges of a process that becomes the container's (SPEC section 6). */
 struct confine {
         bool on;
@@ -160,6 +167,7 @@ struct confine {
         /* The target can trace our processes in its pid namespace: the program's
          * is launched from the view's trampoline, not forked from nsattach. */
         bool launch;
+        struct lsm_label lsm;
 };
 
 struct plan {
@@ -239,6 +247,14 @@ void cgroup_init(struct cgjoin *cj);
 int cgroup_open_target(struct cgjoin *cj, int proc_dirfd, int target_procfd, char *err, size_t errlen);
 int cgroup_join(const struct cgjoin *cj);
 void cgroup_done(struct cgjoin *cj);
+
+/* lsm.c */
+extern const char *const lsm_kind_name[_LSM_MAX];
+enum lsm_kind lsm_from_list(const char *list);              /* securityfs's "lsm" list */
+char *lsm_label_of(enum lsm_kind kind, const char *text); /* from attr/current; NULL: none */
+int lsm_target_label(int proc_dirfd, int target_procfd, struct lsm_label *ret, char *why, size_t len);
+int lsm_exec_apply(int proc_dirfd, const struct lsm_label *l); /* in the process that will exec */
+void lsm_done(struct lsm_label *l);
 
 /* mntview.c */
 extern const char *const mntview_host_trees[MNTVIEW_HOST_MAX]; /* under HOSTEXEC_TREE */

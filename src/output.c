@@ -615,6 +615,21 @@ int output_explain(const struct options *o, const struct plan *p, FILE *f)
                                                          : "the terminal ioctls only, when a stream is a terminal"));
         json_object_set_new(priv, "cgroups_joined", json_integer(p->confine.on ? p->cgroups.n : 0));
         json_object_set_new(priv, "session_keyring", json_string(p->confine.on ? "new" : "unchanged"));
+        {
+                const struct lsm_label *l = &p->confine.lsm;
+                char what[200];
+                if (!p->confine.on)
+                        snprintf(what, sizeof(what), "unchanged");
+                else if (l->kind == LSM_NONE)
+                        snprintf(what, sizeof(what), "unchanged: no AppArmor or SELinux active");
+                else if (!l->label)
+                        snprintf(what, sizeof(what), "unchanged: the target's %s label is ours, or none",
+                                 lsm_kind_name[l->kind]);
+                else
+                        snprintf(what, sizeof(what), "the target's, for the exec: %s %.150s", lsm_kind_name[l->kind],
+                                 l->label);
+                json_object_set_new(priv, "lsm_label", jstr_or_null(what));
+        }
         json_object_set_new(priv, "launched_from_trampoline", json_boolean(p->confine.launch));
         json_object_set_new(j, "privileges", priv);
         for (int fd = 0; fd < 3; fd++) {

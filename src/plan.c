@@ -355,6 +355,9 @@ static int confined_host_view(const struct options *o, struct plan *p, char *err
                 return fail(err, errlen, r, "%s: user namespace: %s", o->target, strerror(-r));
         if (r == 0)
                 p->confine.cap_prm = p->confine.cap_eff = p->confine.cap_bnd = 0;
+        char why[256];
+        if ((r = lsm_target_label(p->proc_dirfd, p->target.procfd, &p->confine.lsm, why, sizeof(why))) < 0)
+                return fail(err, errlen, r, "%s: %s", o->target, why);
         p->confine.on = true;
         return 0;
 }
@@ -427,6 +430,12 @@ static int container_view(const struct options *o, struct plan *p, char *err, si
                         return fail(err, errlen, r, "%s: %s", o->target, why);
                 if (p->cgroups.skipped_frozen)
                         note("%s is paused: the program stays out of its frozen cgroup", o->target);
+        }
+        /* and its AppArmor profile or SELinux context, where one is active */
+        {
+                char why[256];
+                if ((r = lsm_target_label(p->proc_dirfd, p->target.procfd, &p->confine.lsm, why, sizeof(why))) < 0)
+                        return fail(err, errlen, r, "%s: %s", o->target, why);
         }
 
         if (o->wd_set && o->wd)
@@ -789,6 +798,7 @@ void plan_done(struct plan *p)
         mntview_done(&p->mnt);
         hostview_done(&p->host);
         cgroup_done(&p->cgroups);
+        lsm_done(&p->confine.lsm);
         free(p->wd_path);
         free(p->groups);
         p->groups = NULL;

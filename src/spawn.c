@@ -93,7 +93,16 @@ static void leave_session(const struct plan *p)
 
 static void take_credentials(const struct plan *p)
 {
-        int r = confine_apply(p);
+        /* the target's LSM label from the exec on, set while we are still root */
+        int r = p->confine.on ? lsm_exec_apply(p->proc_dirfd, &p->confine.lsm) : 0;
+        if (r < 0) {
+                char what[160];
+                snprintf(what, sizeof(what), "taking the target's %s label %.100s", lsm_kind_name[p->confine.lsm.kind],
+                         p->confine.lsm.label);
+                child_fail(what, -r);
+                _exit(NSATTACH_EXIT_FAILURE);
+        }
+        r = confine_apply(p);
         if (r < 0) {
                 child_fail(p->confine.on ? "taking the target's privileges" : "changing uid/gid", -r);
                 _exit(NSATTACH_EXIT_FAILURE);

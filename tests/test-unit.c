@@ -602,3 +602,38 @@ Test(util, strip_controls)
         strip_controls(b, true);
         cr_expect_str_eq(b, "a\tb?]2;x?\nd?");
 }
+
+/* The target's LSM label, as attr/current shows it, and which LSM is active. */
+Test(lsm, labels_and_the_active_module)
+{
+        cr_assert_eq(lsm_from_list("lockdown,capability,landlock,bpf"), LSM_NONE);
+        cr_assert_eq(lsm_from_list("lockdown,capability,landlock,yama,apparmor,bpf"), LSM_APPARMOR);
+        cr_assert_eq(lsm_from_list("capability,selinux"), LSM_SELINUX);
+        cr_assert_eq(lsm_from_list("capability,notapparmor,selinuxx"), LSM_NONE, "whole names only");
+        cr_assert_eq(lsm_from_list(""), LSM_NONE);
+
+        static const struct {
+                enum lsm_kind kind;
+                const char *text, *want;
+        } cases[] = {
+                { LSM_APPARMOR, "docker-default (enforce)\n", "docker-default" },
+                { LSM_APPARMOR, "cri-containerd.apparmor.d (complain)", "cri-containerd.apparmor.d" },
+                { LSM_APPARMOR, "lxc-container-default-cgns (enforce)\n", "lxc-container-default-cgns" },
+                { LSM_APPARMOR, "a//&b (enforce)\n", "a//&b" },
+                { LSM_APPARMOR, "/usr/bin/foo (enforce)", "/usr/bin/foo" },
+                { LSM_APPARMOR, "unconfined\n", NULL },
+                { LSM_APPARMOR, "", NULL },
+                { LSM_APPARMOR, "bad\x1b[2J (enforce)", NULL },
+                { LSM_SELINUX, "system_u:system_r:container_t:s0:c123,c456", "system_u:system_r:container_t:s0:c123,c456" },
+                { LSM_SELINUX, "system_u:system_r:spc_t:s0\n", "system_u:system_r:spc_t:s0" },
+                { LSM_SELINUX, "\n", NULL },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                char *got = lsm_label_of(cases[i].kind, cases[i].text);
+                if (!cases[i].want)
+                        cr_assert_null(got, "%s: %s", cases[i].text, got);
+                else
+                        cr_assert(got && !strcmp(got, cases[i].want), "%s: %s", cases[i].text, got ? got : "(null)");
+                free(got);
+        }
+}

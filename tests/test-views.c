@@ -1231,6 +1231,28 @@ Test(views, explain_keeps_what_is_not_utf8)
         cr_assert_str_eq(r.out, "echo|a\xef\xbf\xbd" "b|ok\n", "%s", r.err);
 }
 
+/* The LSM label the program takes: the target's where AppArmor or SELinux is
+ * active (securityfs's list says which), else it says there is none. */
+Test(views, explain_says_which_lsm_label)
+{
+        struct result r;
+        char pid[16], cmd[512], list[512] = "";
+        snprintf(pid, sizeof(pid), "%d", (int)c.pid);
+        read_text("/sys/kernel/security/lsm", list, sizeof(list));
+        snprintf(cmd, sizeof(cmd), "\"$0\" -t %s -m --explain --json -- true | jq -r .privileges.lsm_label", pid);
+        char *a[] = { "/bin/sh", "-c", cmd, (char *)nsattach_path(), NULL };
+        cr_assert_eq(run(a, &r), 0);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        if (!strstr(list, "apparmor") && !strstr(list, "selinux"))
+                cr_assert_str_eq(r.out, "unchanged: no AppArmor or SELinux active\n", "lsm list %s", list);
+        else
+                cr_assert(!strncmp(r.out, "unchanged: the target's", 23) || !strncmp(r.out, "the target's, for the exec: ", 28),
+                          "%s (lsm list %s)", r.out, list);
+        snprintf(cmd, sizeof(cmd), "\"$0\" -t %s -n --explain --json -- true | jq -r .privileges.lsm_label", pid);
+        cr_assert_eq(run(a, &r), 0);
+        cr_assert_str_eq(r.out, "unchanged\n", "a host view keeps the caller's: %s", r.err);
+}
+
 /* --explain: the plan, with the namespaces in the order they are entered,
  * and nothing done.  The order is checked against the real attach: for
  * namespaces from files, setns() one at a time (strace shows the calls). */
