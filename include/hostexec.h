@@ -22,13 +22,12 @@
 
 /*
  * The trampoline as launcher: exec'd as HOSTEXEC_SELF with this argv[0], and
- *   LAUNCH_ARGV0 PTY_FD PTY_STREAMS ALIVE_FD PATH -- ARGV...
- * it puts PTY_FD (-1: none) on the streams of the PTY_STREAMS bitmask, keeps
- * ALIVE_FD (the read end of a pipe only nsattach writes to), closes the rest
- * and forks the program's process, which takes over the part of spawn.c's
- * run_program() after the hand-off: it waits for nsattach's
- * HOSTEXEC_LAUNCH_SIGNAL (queued, from outside its pid namespace), or exits
- * if the pipe says nsattach died first, dies with nsattach after, leaves the
+ *   LAUNCH_ARGV0 PTY_FD PTY_STREAMS PATH -- ARGV...
+ * it puts PTY_FD (-1: none) on the streams of the PTY_STREAMS bitmask, closes
+ * the rest and forks the program's process, which takes over the part of
+ * spawn.c's run_program() after the hand-off: it waits for nsattach's
+ * HOSTEXEC_LAUNCH_SIGNAL (queued, from outside its pid namespace), exits
+ * without it after HOSTEXEC_LAUNCH_WAIT seconds, dies with nsattach after, leaves the
  * session with that terminal as its controlling one, and runs PATH through
  * hostexec().  The launcher exits once it has forked.  It grants nothing:
  * whoever execs it can do each step without it.
@@ -37,6 +36,8 @@
 /* nsattach's word to the program's process: queued (sigqueue), so never lost
  * to one of the same number the container sent first */
 #define HOSTEXEC_LAUNCH_SIGNAL (SIGRTMIN + 2)
+/* how long the program's process waits for it (it comes in milliseconds) */
+#define HOSTEXEC_LAUNCH_WAIT 10
 
 /* Where a command name is looked up on the host, in PATH order (relative to the tree). */
 extern const char *const hostexec_path_dirs[];

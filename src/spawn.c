@@ -755,28 +755,27 @@ static pid_t new_child(const char *before)
  * is forked from that: its /proc/PID/exe is the trampoline, on the view's
  * read-only root, its memory nothing of nsattach's.
  */
-static _Noreturn void launch_program(const struct plan *p, char **argv, int alive)
+static _Noreturn void launch_program(const struct plan *p, char **argv)
 {
-        char pty[16], streams[4], alive_fd[16];
+        char pty[16], streams[4];
         size_t argc = 0;
         int r;
 
         while (argv[argc])
                 argc++;
-        char **largv = calloc(argc + 7, sizeof(*largv));
+        char **largv = calloc(argc + 6, sizeof(*largv));
         if (!largv) {
                 child_fail("launcher", ENOMEM);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
         snprintf(pty, sizeof(pty), "%d", p->pty_slave >= 0 ? p->pty_slave : -1);
         snprintf(streams, sizeof(streams), "%u", p->pty_slave >= 0 ? p->pty_streams & 7 : 0);
-        snprintf(alive_fd, sizeof(alive_fd), "%d", alive);
-        char *head[] = { HOSTEXEC_LAUNCH_ARGV0, pty, streams, alive_fd, p->mnt.prog, "--" };
+        char *head[] = { HOSTEXEC_LAUNCH_ARGV0, pty, streams, p->mnt.prog, "--" };
         memcpy(largv, head, sizeof(head));
         memcpy(largv + ELEMENTSOF(head), argv, argc * sizeof(*argv));
-        /* its terminal and our pipe stay open through the exec (the pipe tells
-         * the program's process whether we are still there) */
-        if ((p->pty_slave >= 0 && fcntl(p->pty_slave, F_SETFD, 0) < 0) || fcntl(alive, F_SETFD, 0) < 0) {
+        /* its terminal stays open through the exec; our pipe does not (the
+         * program's process is in the container's reach: nothing of ours) */
+        if (p->pty_slave >= 0 && fcntl(p->pty_slave, F_SETFD, 0) < 0) {
                 child_fail("launcher", errno);
                 _exit(NSATTACH_EXIT_FAILURE);
         }
@@ -844,7 +843,7 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                         _exit(NSATTACH_EXIT_FAILURE);
                 }
                 if (p->confine.launch)
-                        launch_program(p, argv, alive[0]);
+                        launch_program(p, argv);
                 pid_t child = fork();
                 if (child < 0) {
                         child_fail("fork", errno);

@@ -13,9 +13,6 @@
  * from the host's file system.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <stdbool.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,7 +21,7 @@
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hostexec.h"
@@ -49,22 +46,14 @@ static int launch_int(const char *s, int min, int max)
         return (int)v;
 }
 
-/* Has nsattach gone?  Its end of the pipe is the only one: it closes when it dies. */
-static bool nsattach_gone(int alive)
-{
-        struct pollfd pfd = { .fd = alive, .events = POLLIN };
-        return poll(&pfd, 1, 0) != 0 || (pfd.revents & (POLLHUP | POLLIN | POLLERR));
-}
-
 static int launch(int argc, char *argv[], char *envp[])
 {
-        if (argc < 7 || strcmp(argv[5], "--") != 0 || argv[4][0] != '/')
+        if (argc < 6 || strcmp(argv[4], "--") != 0 || argv[3][0] != '/')
                 launch_fail("launcher arguments", EINVAL);
         int pty = launch_int(argv[1], -1, 1 << 20), ctty = -1;
         unsigned streams = (unsigned)launch_int(argv[2], 0, 7);
-        int alive = launch_int(argv[3], 3, 1 << 20);
-        const char *path = argv[4];
-        char **prog = argv + 6;
+        const char *path = argv[3];
+        char **prog = argv + 5;
         sigset_t word, old;
 
         /* Until its exec, the program's process is ours: not to be traced by
@@ -79,13 +68,7 @@ static int launch(int argc, char *argv[], char *envp[])
                         if (ctty < 0)
                                 ctty = fd;
                 }
-        /* nsattach's pipe on fd 3, closed by the program's exec; nothing else */
-        if (alive != 3 && dup2(alive, 3) < 0)
-                launch_fail("launcher", errno);
-        alive = 3;
-        if (fcntl(alive, F_SETFD, FD_CLOEXEC) < 0)
-                launch_fail("launcher", errno);
-        int closed = close_fds(4, ~0U);
+        int closed = close_fds(3, ~0U);
         if (closed < 0)
                 launch_fail("launcher", -closed);
         sigemptyset(&word);
@@ -102,32 +85,36 @@ static int launch(int argc, char *argv[], char *envp[])
          * container's own of that number cannot make it be dropped, as one
          * pending standard signal would) from outside our pid namespace, the
          * only senders whose pid is 0 here; the container's are ignored.  Then
-         * our death with nsattach's, and a look at its pipe for a death before
-         * that (getppid() cannot tell: our new parent is outside our pid
-         * namespace too).  Should nsattach die before its word, we go as well. */
-        int sfd = signalfd(-1, &word, SFD_CLOEXEC);
-        if (sfd < 0)
-                launch_fail("launcher", errno);
+         * our death with nsattach's.  It comes within milliseconds of the
+         * launcher's exit; none in HOSTEXEC_LAUNCH_WAIT seconds means nsattach
+         * is gone, and so do we.  (Should nsattach die in the instant between
+         * its word and PR_SET_PDEATHSIG, the program runs on, confined: only a
+         * descriptor of ours could tell, and this process, which the container
+         * can trace, holds none.) */
+        struct timespec deadline, now;
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += HOSTEXEC_LAUNCH_WAIT;
         for (;;) {
-                struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN }, { .fd = alive, .events = POLLIN } };
-                struct signalfd_siginfo si;
-                if (poll(pfd, 2, -1) < 0) {
-                        if (errno == EINTR)
+                siginfo_t si;
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                struct timespec left = { deadline.tv_sec - now.tv_sec, deadline.tv_nsec - now.tv_nsec };
+                if (left.tv_nsec < 0) {
+                        left.tv_sec--;
+                        left.tv_nsec += 1000000000L;
+                }
+                if (left.tv_sec < 0)
+                        left = (struct timespec){ 0, 0 }; /* one that came while we were stopped still counts */
+                if (sigtimedwait(&word, &si, &left) < 0) {
+                        if (errno == EINTR && (left.tv_sec || left.tv_nsec))
                                 continue;
+                        if (errno == EAGAIN || errno == EINTR)
+                                _exit(LAUNCH_FAILURE); /* no word: nsattach is gone */
                         launch_fail("launcher", errno);
                 }
-                if (pfd[1].revents)
-                        _exit(LAUNCH_FAILURE); /* nsattach is gone */
-                if (!(pfd[0].revents & POLLIN))
-                        continue;
-                ssize_t k = read(sfd, &si, sizeof(si));
-                if (k == (ssize_t)sizeof(si) && si.ssi_code == SI_QUEUE && si.ssi_pid == 0)
+                if (si.si_code == SI_QUEUE && si.si_pid == 0)
                         break;
-                if (k < 0 && errno != EINTR && errno != EAGAIN)
-                        launch_fail("launcher", errno);
         }
-        close(sfd);
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || nsattach_gone(alive))
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
                 _exit(LAUNCH_FAILURE);
         if (setsid() < 0)
                 launch_fail("leaving the caller's terminal session", errno);
