@@ -9,7 +9,7 @@ _nsattach_opts_required='--target --setuid --setgid --wdns --env-mode --exec --t
 # Options whose value is optional and must be attached (--net=SOURCE, -nSOURCE).
 _nsattach_opts_optional='--mount --uts --ipc --net --pid --user --cgroup --time --root --wd'
 # Options without a value.
-_nsattach_opts_flags='--all --preserve-credentials --no-fork --env --confine --follow --explain --verbose --quiet --list --json --help --version'
+_nsattach_opts_flags='--all --preserve-credentials --no-fork --env --confine --privileged --follow --explain --verbose --quiet --list --json --help --version'
 _nsattach_opts_short='-t -a -m -u -i -n -p -U -C -T -S -G -r -w -W -F -e -v -q -h -V'
 
 # Print the targets: running containers (as nsattach --list names them) and PIDs.

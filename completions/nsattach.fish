@@ -12,7 +12,7 @@ function __fish_nsattach_program_args
     set -l opts t/target= a/all 'm/mount=?' 'u/uts=?' 'i/ipc=?' 'n/net=?' 'p/pid=?' 'U/user=?'
     set -a opts 'C/cgroup=?' 'T/time=?' S/setuid= G/setgid= x-preserve-credentials 'r/root=?'
     set -a opts 'w/wd=?' W/wdns= F/no-fork e/env y-env-mode= z-exec= h/help V/version
-    set -a opts q-runtime= k-runtime-root= l-list j-json I-inspect= c-confine o-timeout= f-follow X-explain v/verbose q/quiet
+    set -a opts q-runtime= k-runtime-root= l-list j-json I-inspect= c-confine P-privileged o-timeout= f-follow X-explain v/verbose q/quiet
     argparse -s $opts -- $tokens 2>/dev/null
     or return 1
     if set -q argv[1]; and not string match -q -- '-*' $argv[1]
@@ -69,6 +69,7 @@ complete -c nsattach -n __fish_nsattach_in_options -s e -l env -d 'Use the envir
 complete -c nsattach -n __fish_nsattach_in_options -l env-mode -x -a 'host target clean' -d 'The environment of the program'
 complete -c nsattach -n __fish_nsattach_in_options -l exec -x -a 'host container' -d "With -m, whose program runs"
 complete -c nsattach -n __fish_nsattach_in_options -l confine -d "Take the target's privileges"
+complete -c nsattach -n __fish_nsattach_in_options -l privileged -d "Keep the caller's privileges (host views only)"
 complete -c nsattach -n __fish_nsattach_in_options -l timeout -x -d "End the program after SECONDS (exit 124)"
 complete -c nsattach -n __fish_nsattach_in_options -l follow -d "End the program when the target exits"
 complete -c nsattach -n __fish_nsattach_in_options -l explain -d "Print the plan and do nothing"

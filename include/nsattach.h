@@ -77,6 +77,7 @@ struct options {
         bool env_mode_set;
         bool exec_container; /* --exec=container: the container's program, as nsenter */
         bool confine;        /* --confine: a host view program takes the target's */
+        bool privileged;     /* --privileged: it keeps the caller's, where that is safe */
         uint64_t timeout_us; /* --timeout: end the program after this long (0: never) */
         bool follow;         /* --follow: end the program when the target exits */
         bool explain;        /* --explain: print the plan, do nothing */

@@ -24,6 +24,7 @@ enum {
         OPT_INSPECT,
         OPT_JSON,
         OPT_CONFINE,
+        OPT_PRIVILEGED,
         OPT_TIMEOUT,
         OPT_FOLLOW,
         OPT_EXPLAIN,
@@ -64,6 +65,8 @@ static const struct opt_def opt_defs[] = {
           "with -m: run the host's program (host, the default) or the container's" },
         { "confine", no_argument, OPT_CONFINE, NULL,
           "take the target's privileges (the default with -m; also -n -u -i without -p)" },
+        { "privileged", no_argument, OPT_PRIVILEGED, NULL,
+          "keep the caller's privileges: a host view's default; refused where the container's files are loaded" },
         { "timeout", required_argument, OPT_TIMEOUT, "SECONDS",
           "end the program after SECONDS (or 5m, 2h, 1d; SIGTERM, then SIGKILL 2 s later); exit status 124" },
         { "follow", no_argument, OPT_FOLLOW, NULL, "end the program when the target exits" },
@@ -235,6 +238,9 @@ static int handle(struct options *o, int c, const char *arg, char *err, size_t e
                 return 0;
         case OPT_CONFINE:
                 o->confine = true;
+                return 0;
+        case OPT_PRIVILEGED:
+                o->privileged = true;
                 return 0;
         case OPT_TIMEOUT: {
                 /* as timeout(1) takes a duration: a decimal number, then s (the
@@ -437,5 +443,8 @@ int cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen
                             o->timeout_us ? "timeout" : "follow");
         if (o->follow && !o->target)
                 return fail(err, errlen, "--follow follows the target: use -t TARGET");
+        if (o->privileged && o->confine)
+                return fail(err, errlen, "--privileged keeps the caller's privileges, --confine takes the target's: "
+                                         "one or the other");
         return 0;
 }

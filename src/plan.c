@@ -660,6 +660,22 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                          !o->ns_wanted[NS_USER];
         if (o->confine && host_view && (r = confined_host_view(o, p, err, errlen)) < 0)
                 return r;
+        /* --privileged (SPEC 6): the caller's privileges only where nothing the
+         * container controls is loaded.  A host view loads the host's programs
+         * and files (its /proc, /sys and /etc files are read, not run), and
+         * keeps them anyway.  In the target's mount namespace the program reads
+         * the container's start-up files and configuration, opens libraries by
+         * names that resolve in its files and follows its links into the
+         * container's own mounts (/proc/PID/root): with the caller's privileges
+         * that would be the container's code run as the caller. */
+        if (o->privileged && !host_view)
+                return fail(err, errlen, -EPERM,
+                            "--privileged: in %s's mount or user namespace the program is the container's: it "
+                            "loads what the container controls (start-up files, libraries by name, links), so it "
+                            "takes the target's privileges; a host view (-n, -p, -u, -i) keeps yours",
+                            o->target ? o->target : "the target");
+        if (o->privileged)
+                note("the program keeps the caller's privileges: a host view loads nothing of the container's");
         if (host_view && o->ns_wanted[NS_PID] && !o->no_fork) {
                 if (!p->ns[NS_PID].enter && p->target.pid > 0 && !o->ns_source[NS_PID])
                         return fail(err, errlen, -EPERM,

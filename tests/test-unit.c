@@ -363,6 +363,10 @@ Test(cli, errors_name_the_problem)
         cr_assert_eq(parse(&o, err, "--net=", NULL), -EINVAL);
         cr_assert_eq(parse(&o, err, "-t", "1", "--all=1", NULL), -EINVAL);
         cr_assert(strstr(err, "'--all' takes no value"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--privileged", "--confine", NULL), -EINVAL);
+        cr_assert(strstr(err, "--privileged") && strstr(err, "--confine"), "%s", err);
+        cr_assert_eq(parse(&o, err, "-t", "1", "-n", "--privileged", NULL), 0, "%s", err);
+        cr_assert(o.privileged);
         cr_assert_eq(parse(&o, err, "-h", NULL), 0);
         cr_assert_eq(o.action, ACTION_HELP);
 }

@@ -611,6 +611,41 @@ static unsigned long long proc_status_hex(pid_t pid, const char *key)
         return p ? strtoull(p + strlen(key) + 1, NULL, 16) : ~0ULL;
 }
 
+/* --privileged (SPEC 6): the caller's privileges where nothing the container
+ * controls is loaded (a host view, which keeps them anyway, and says so), and
+ * refused where the program becomes the container's (-m, -a, -U). */
+Test(refusal, privileged_only_in_a_host_view)
+{
+        struct minictr p;
+        struct result r;
+        minictr_start(&p, NULL);
+        attach_prog(p.pid, (const char *[]){ "-n", "--privileged", "--", "cat", "/proc/self/status", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(strstr(r.err, "keeps the caller's privileges") && count_lines(r.err) == 1, "%s", r.err);
+        char want[64];
+        snprintf(want, sizeof(want), "CapEff:\t%016llx\n", proc_status_hex(getpid(), "CapEff:"));
+        cr_assert(strstr(r.out, want), "not the caller's capabilities (%s): %s", want, r.out);
+        attach_prog(p.pid, (const char *[]){ "-q", "-n", "--privileged", "--", "true", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_empty(r.err, "-q leaves the note out");
+        static const char *const views[][3] = { { "-m", NULL }, { "-a", NULL }, { "-m", "--exec=container" } };
+        for (size_t i = 0; i < sizeof(views) / sizeof(views[0]); i++) {
+                const char *args[8] = { views[i][0] };
+                size_t n = 1;
+                if (views[i][1])
+                        args[n++] = views[i][1];
+                args[n++] = "--privileged";
+                args[n++] = "--";
+                args[n++] = "true";
+                attach_prog(p.pid, args, &r);
+                cr_assert_eq(r.code, 125, "%s %s: %s", views[i][0], views[i][1] ? views[i][1] : "", r.err);
+                cr_assert(strstr(r.err, "--privileged") && strstr(r.err, "a host view") && count_lines(r.err) == 1,
+                          "%s", r.err);
+                cr_assert_str_empty(r.out);
+        }
+        minictr_stop(&p);
+}
+
 /*
  * SECURITY T1 (the window): no process of ours is ever in the container's pid
  * namespace with more than the target's capabilities, not even for the time
