@@ -14,6 +14,8 @@ SRC=$2
 MINICTR=$(realpath "$3")
 # shellcheck source=tests/lib/tap.sh
 . "$SRC/tests/lib/tap.sh"
+# shellcheck source=tests/lib/minictr.sh
+. "$SRC/tests/lib/minictr.sh"
 
 [ "$(id -u)" -eq 0 ] || { skip "host view" "needs root (mounts, namespaces)"; tap_done; exit; }
 if [ "${HOSTVIEW_INSIDE:-}" != 1 ]; then
@@ -24,9 +26,8 @@ fi
 tmp=$(mktemp -d /tmp/nsattach-hostview.XXXXXX)
 D=$tmp/docker       # the runtime's root: left out of the view
 O=$tmp/outside      # a host mount that is not the runtime's: in the view
-shim=
 cleanup() {
-        [ -n "$shim" ] && kill "$shim" 2>/dev/null
+        minictr_stop_all
         [ -n "${upid:-}" ] && kill -KILL "$upid" 2>/dev/null
         wait 2>/dev/null
         cd /
@@ -49,12 +50,8 @@ mount -t tmpfs -o size=4k hv-early "$tmp/early"
 echo early-marker >"$tmp/early/marker"
 export NSATTACH_DOCKER_ROOT=$D NSATTACH_CACHE_ROOT=$tmp/cache
 
-"$MINICTR" "$tmp/root" hv-host 198.51.100.30/24 >"$tmp/pid" &
-shim=$!
-for _ in $(seq 200); do [ -s "$tmp/pid" ] && break; sleep 0.05; done
-PID=$(head -n1 "$tmp/pid")
-[ -n "$PID" ] && [ -d "/proc/$PID" ] || bail "minictr did not start"
-sleep 0.2 # its workers
+minictr_start "$MINICTR" "$tmp/root" hv-host 198.51.100.30/24
+PID=$MINICTR_PID
 
 mounts_under() { grep -c " ${2}/" <<<"$1"; }     # MOUNTINFO DIR: how many mounts below DIR
 mount_table() { awk '{ print $1, $5 }' "$1" | sort; } # MOUNTINFO-FILE: id and place of each

@@ -12,6 +12,8 @@ SRC=$2
 MINICTR=$(realpath "$3")
 # shellcheck source=tests/lib/tap.sh
 . "$SRC/tests/lib/tap.sh"
+# shellcheck source=tests/lib/minictr.sh
+. "$SRC/tests/lib/minictr.sh"
 
 [ "$(id -u)" -eq 0 ] || { skip "runbook" "needs root (namespaces, dockerd)"; tap_done; exit; }
 for tool in docker dockerd ip ss ps tcpdump strace getent jq ping nsenter busybox; do
@@ -52,12 +54,10 @@ export RT_PREFIX=nsa-runbook-
 # shellcheck source=tests/runtimes/lib.sh
 . "$SRC/tests/runtimes/lib.sh"
 tmp=$(mktemp -d /tmp/nsa-runbook.XXXXXX) || bail "mktemp failed"
-shims=
 traffic=
 cleanup() {
         [ -n "$traffic" ] && kill "$traffic" 2>/dev/null
-        # shellcheck disable=SC2086
-        [ -n "$shims" ] && kill $shims 2>/dev/null
+        minictr_stop_all
         wait 2>/dev/null
         rt_cleanup >/dev/null 2>&1
         rm -rf "$tmp"
@@ -75,20 +75,12 @@ rt_docker rm -f toolbox >/dev/null 2>&1
 rt_docker_run --name toolbox "$RT_IMAGE" /bin/sleep 200000 >/dev/null || bail "docker run toolbox failed"
 
 # the demo target, and a second one as its toolbox (busybox's ps added to it)
-start_minictr() { # ROOT HOSTNAME ADDRESS (in this shell: its shim is ours to stop)
-        "$MINICTR" "$1" "$2" "$3" >"$1.pid" &
-        shims+=" $!"
-        for _ in $(seq 200); do [ -s "$1.pid" ] && break; sleep 0.05; done
-}
-mkdir "$tmp/tools"
-start_minictr "$tmp/root" runbook-demo 198.51.100.40/24
-start_minictr "$tmp/tools" runbook-tools 198.51.100.41/24
-mpid=$(head -n1 "$tmp/root.pid")
-tpid=$(head -n1 "$tmp/tools.pid")
-[ -n "$mpid" ] && [ -d "/proc/$mpid" ] && [ -n "$tpid" ] && [ -d "/proc/$tpid" ] || bail "minictr did not start"
+minictr_start "$MINICTR" "$tmp/root" runbook-demo 198.51.100.40/24
+mpid=$MINICTR_PID
+minictr_start "$MINICTR" "$tmp/tools" runbook-tools 198.51.100.41/24
+tpid=$MINICTR_PID
 mkdir -p "$tmp/tools/bin" && cp /bin/busybox "$tmp/tools/bin/busybox" && ln -s busybox "$tmp/tools/bin/ps" ||
         bail "no busybox for the demo's toolbox"
-sleep 0.2 # their workers
 
 # traffic PID: packets in its network namespace while a recipe listens
 start_traffic() {
