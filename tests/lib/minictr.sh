@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The runtime-free mini-container for the shell-driven tests: sourced, not run.
 #   minictr_start MINICTR ROOT HOSTNAME ADDRESS/PREFIX
 # starts it on ROOT (made if missing) in the background of this shell, adds
@@ -12,7 +13,7 @@ minictr_start() {
         MINICTR_SHIMS+=" $!"
         for _ in $(seq 200); do [ -s "$2.pid" ] && break; sleep 0.05; done
         MINICTR_PID=$(head -n1 "$2.pid")
-        [ -n "$MINICTR_PID" ] && [ -d "/proc/$MINICTR_PID" ] || bail "minictr did not start on $2"
+        if [ -z "$MINICTR_PID" ] || [ ! -d "/proc/$MINICTR_PID" ]; then bail "minictr did not start on $2"; fi
         sleep 0.2 # its workers
 }
 
