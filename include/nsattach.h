@@ -261,6 +261,9 @@ void lsm_done(struct lsm_label *l);
 extern const char *const mntview_host_trees[MNTVIEW_HOST_MAX]; /* under HOSTEXEC_TREE */
 int mntview_open(struct mntview *mv, const char *prog, char *err, size_t errlen);
 int mntview_setup(const struct mntview *mv, const char **ret_step);
+/* The view's nsswitch.conf: the container's text with only libc's own
+ * services (files, dns); NULL with errno 0: it needs no change. */
+char *mntview_nss_filter(const char *text);
 int view_proc_of(int pidns_fd); /* view.c: a proc of that pid namespace on /proc */
 void mntview_done(struct mntview *mv);
 

@@ -431,7 +431,7 @@ static char *empty_preload(const char *text)
  * still come from the container's files and its DNS.  A file with nothing to
  * take out stays the container's own.
  */
-static char *builtin_nss_only(const char *text)
+char *mntview_nss_filter(const char *text)
 {
         char *out = NULL;
         size_t len = 0;
@@ -594,7 +594,7 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
         if ((r = cover_file("/etc/ld.so.preload", "empty", empty_preload)) < 0)
                 return r;
         *ret_step = "mnt view: the NSS services of the container's /etc/nsswitch.conf";
-        if ((r = cover_file("/etc/nsswitch.conf", "nsswitch.conf", builtin_nss_only)) < 0)
+        if ((r = cover_file("/etc/nsswitch.conf", "nsswitch.conf", mntview_nss_filter)) < 0)
                 return r;
 
         /* "/" looks like the container's root; then nothing of ours is writable. */
