@@ -410,6 +410,15 @@ static bool pump_in(struct pump *pu, short revents_from, short revents_to)
         return true;
 }
 
+/* The program the waiting parent watches over, and what it relays for it. */
+struct program_io {
+        pid_t pid;
+        int master;       /* its own terminal's master, or -1 */
+        unsigned streams; /* which of fds 0, 1, 2 that terminal stands for (bits) */
+        int relay[3];     /* our ends of the pipes standing for our streams that are files; -1: none */
+        bool own_session; /* in a session of its own: the terminal's signals are not ours to forward */
+};
+
 /*
  * wait_loop() for a program whose streams we relay: its own terminal (master:
  * the keys in, its output out) and pipes standing for our streams that are
@@ -417,8 +426,7 @@ static bool pump_in(struct pump *pu, short revents_from, short revents_to)
  * between.  SIGWINCH is not forwarded: the new size goes to the program's
  * terminal, whose kernel side signals the program.
  */
-static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], bool own_session,
-                      struct watch *wa, const sigset_t *set, int *ret_status)
+static int relay_loop(struct program_io *io, struct watch *wa, const sigset_t *set, int *ret_status)
 {
         struct relay rl = { .raw = false };
         struct pump pumps[5];
@@ -431,14 +439,14 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], b
                 return r;
         }
         /* keys only from a terminal: a pipe on stdin is the program's own */
-        if (master >= 0 && (streams & 1))
-                pumps[n++] = (struct pump){ .from = 0, .to = master, .into = true };
-        if (master >= 0)
-                pumps[n++] = (struct pump){ .from = master, .to = streams & 2 ? 1 : 2 };
+        if (io->master >= 0 && (io->streams & 1))
+                pumps[n++] = (struct pump){ .from = 0, .to = io->master, .into = true };
+        if (io->master >= 0)
+                pumps[n++] = (struct pump){ .from = io->master, .to = io->streams & 2 ? 1 : 2 };
         for (int fd = 0; fd < 3; fd++)
-                if (relay[fd] >= 0)
-                        pumps[n++] = fd == 0 ? (struct pump){ .from = 0, .to = relay[0], .into = true, .close_to = true }
-                                             : (struct pump){ .from = relay[fd], .to = fd };
+                if (io->relay[fd] >= 0)
+                        pumps[n++] = fd == 0 ? (struct pump){ .from = 0, .to = io->relay[0], .into = true, .close_to = true }
+                                             : (struct pump){ .from = io->relay[fd], .to = fd };
         for (size_t i = 0; i < n; i++) {
                 open[i] = true;
                 int theirs = pumps[i].into ? pumps[i].to : pumps[i].from;
@@ -448,7 +456,7 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], b
                         return r;
                 }
         }
-        if (master >= 0 && (streams & 1))
+        if (io->master >= 0 && (io->streams & 1))
                 term_raw(&rl);
         for (;;) {
                 struct pollfd pf[2 + 2 * ELEMENTSOF(pumps)] = { { .fd = sfd, .events = POLLIN } };
@@ -475,13 +483,13 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], b
                                 open[i] = pump_out(pu, false);
                         else if (pu->into && !(open[i] = pump_in(pu, pf[1 + 2 * i].revents, pf[2 + 2 * i].revents)) &&
                                  pu->close_to) {
-                                relay[0] = safe_close(relay[0]); /* its stdin's EOF */
+                                io->relay[0] = safe_close(io->relay[0]); /* its stdin's EOF */
                                 pu->to = -EBADF;
                         }
                 }
                 if (pf[1 + 2 * n].revents && !wa->ending) {
                         note("%s exited: ending the program (--follow)", wa->target);
-                        end_program(wa, child);
+                        end_program(wa, io->pid);
                 }
                 if (!(pf[0].revents & POLLIN))
                         continue;
@@ -490,31 +498,31 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], b
                         int sig = (int)si.ssi_signo;
                         if (sig == SIGWINCH) {
                                 struct winsize ws;
-                                if (master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
-                                        (void)ioctl(master, TIOCSWINSZ, &ws);
-                                else if (master < 0)
-                                        kill(child, sig);
+                                if (io->master >= 0 && ioctl(0, TIOCGWINSZ, &ws) == 0)
+                                        (void)ioctl(io->master, TIOCSWINSZ, &ws);
+                                else if (io->master < 0)
+                                        kill(io->pid, sig);
                                 continue;
                         }
                         if (sig == SIGCONT) {
-                                kill(child, SIGCONT);
+                                kill(io->pid, SIGCONT);
                                 continue;
                         }
                         if (sig == SIGALRM) {
-                                on_alarm(wa, child);
+                                on_alarm(wa, io->pid);
                                 continue;
                         }
                         if (sig != SIGCHLD) {
                                 /* from the terminal to its foreground group, the
                                  * program included, unless it has a session (or a
                                  * terminal) of its own: as in wait_loop() */
-                                if (si.ssi_code != SI_KERNEL || own_session || master >= 0)
-                                        kill(child, sig);
+                                if (si.ssi_code != SI_KERNEL || io->own_session || io->master >= 0)
+                                        kill(io->pid, sig);
                                 continue;
                         }
                         for (;;) {
                                 int st;
-                                pid_t w = waitpid(child, &st, WNOHANG | WUNTRACED);
+                                pid_t w = waitpid(io->pid, &st, WNOHANG | WUNTRACED);
                                 if (w == 0 || (w < 0 && errno != EINTR))
                                         break;
                                 if (w < 0)
@@ -533,9 +541,9 @@ static int relay_loop(pid_t child, int master, unsigned streams, int relay[3], b
                                         continue;
                                 term_restore(&rl);
                                 raise(SIGSTOP);
-                                if (master >= 0 && (streams & 1))
+                                if (io->master >= 0 && (io->streams & 1))
                                         term_raw(&rl);
-                                kill(child, SIGCONT);
+                                kill(io->pid, SIGCONT);
                         }
                 }
         }
@@ -545,15 +553,14 @@ done:
         return r;
 }
 
-static int supervise(pid_t child, int master, unsigned streams, int relay[3], bool own_session,
-                     struct watch *w, const sigset_t *set, int *ret_status)
+static int supervise(struct program_io *io, struct watch *w, const sigset_t *set, int *ret_status)
 {
-        bool polled = master >= 0 || relay[0] >= 0 || relay[1] >= 0 || relay[2] >= 0 || w->follow_fd >= 0;
-        int r = polled ? relay_loop(child, master, streams, relay, own_session, w, set, ret_status)
-                       : wait_loop(child, own_session, w, set, ret_status);
-        safe_close(master);
+        bool polled = io->master >= 0 || io->relay[0] >= 0 || io->relay[1] >= 0 || io->relay[2] >= 0 || w->follow_fd >= 0;
+        int r = polled ? relay_loop(io, w, set, ret_status)
+                       : wait_loop(io->pid, io->own_session, w, set, ret_status);
+        safe_close(io->master);
         for (int fd = 0; fd < 3; fd++)
-                relay[fd] = safe_close(relay[fd]);
+                io->relay[fd] = safe_close(io->relay[fd]);
         arm_alarm(0);
         trace_step("the program ended: status %#x", (unsigned)*ret_status);
         if (r == 0 && w->timed_out)
@@ -651,7 +658,9 @@ int spawn_and_wait(struct plan *p, char **argv, const char *target, int *ret_sta
         if (wt.timeout_us)
                 arm_alarm(wt.timeout_us);
         show_title(&wt, keep.pid, argv);
-        r = supervise(child, master, streams, relay, own_session, &wt, &set, ret_status);
+        struct program_io io = { .pid = child, .master = master, .streams = streams, .own_session = own_session };
+        memcpy(io.relay, relay, sizeof(io.relay));
+        r = supervise(&io, &wt, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }
@@ -955,7 +964,9 @@ int spawn_confined(struct plan *p, char **argv, const char *target, int *ret_sta
                 return 0;
         }
         show_title(&wt, keep.pid, argv);
-        r = supervise(program, master, streams, relay, true, &wt, &set, ret_status);
+        struct program_io io = { .pid = program, .master = master, .streams = streams, .own_session = true };
+        memcpy(io.relay, relay, sizeof(io.relay));
+        r = supervise(&io, &wt, &set, ret_status);
         sigprocmask(SIG_SETMASK, &old, NULL);
         return r;
 }
