@@ -674,8 +674,6 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                             "loads what the container controls (start-up files, libraries by name, links), so it "
                             "takes the target's privileges; a host view (-n, -p, -u, -i) keeps yours",
                             o->target ? o->target : "the target");
-        if (o->privileged)
-                note("the program keeps the caller's privileges: a host view loads nothing of the container's");
         if (host_view && o->ns_wanted[NS_PID] && !o->no_fork) {
                 if (!p->ns[NS_PID].enter && p->target.pid > 0 && !o->ns_source[NS_PID])
                         return fail(err, errlen, -EPERM,
@@ -698,6 +696,25 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 hostview_open(&p->host, &p->target, q.roots, p->pid_view, p->net_view);
         }
 
+        /* --root or --wd without a directory: the target's, in its files.  In
+         * a view of the host's files that is a hybrid (runc CVE-2024-21626's
+         * shape): the program, with the caller's privileges or the target's
+         * outside its mount namespace, would run the container's loader and
+         * programs from there, or start in a directory it controls.  The mnt
+         * view and --exec=container are for the target's files. */
+        if (!p->ns[NS_MNT].enter && p->target.pid > 0 && ((o->root_set && !o->root) || (o->wd_set && !o->wd))) {
+                const char *opt = o->root_set && !o->root ? "--root" : "--wd";
+                if ((r = target_shares_ns(p, "mnt")) < 0)
+                        return fail(err, errlen, r, "%s: mount namespace: %s", o->target, target_error(r));
+                if (r == 0)
+                        return fail(err, errlen, -EPERM,
+                                    "%s: %s's %s is in its files, where a program of the host's view would run "
+                                    "the container's code or start in a directory it controls; use -m "
+                                    "(its files, the host's programs) or --exec=container",
+                                    opt, o->target, opt[2] == 'r' ? "root" : "working directory");
+        }
+        if (o->privileged)
+                note("the program keeps the caller's privileges: a host view loads nothing of the container's");
         if (o->root_set && (r = open_dir_option(p, "root", o->root, "root", &p->root_fd, err, errlen)) < 0)
                 return r;
         if (o->wd_set && !p->confine.on &&

@@ -300,6 +300,38 @@ Test(refusal, confine_in_a_pid_view)
                   r.err);
 }
 
+/* --root and --wd without a directory take the target's, in its files: from
+ * a host view that would run the container's loader and programs with the
+ * caller's privileges (or the target's, outside its mount namespace), or
+ * start in a directory it controls.  Refused; the mnt view is for that. */
+Test(refusal, host_view_into_the_targets_files)
+{
+        struct minictr p;
+        struct result r;
+        minictr_start(&p, NULL);
+        static const char *const forms[][3] = { { "-n", "-r" }, { "-n", "--root" }, { "-u", "-w" },
+                                                { "-n", "--privileged", "-r" }, { "-n", "--confine", "-r" } };
+        for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+                const char *args[8];
+                size_t n = 0;
+                for (int k = 0; k < 3 && forms[i][k]; k++)
+                        args[n++] = forms[i][k];
+                args[n++] = "--";
+                args[n++] = "/bin/busybox";
+                args[n++] = "true";
+                args[n] = NULL;
+                attach_prog(p.pid, args, &r);
+                cr_assert_eq(r.code, 125, "%s %s %s: %s", forms[i][0], forms[i][1], forms[i][2] ? forms[i][2] : "",
+                             r.err);
+                cr_assert(strstr(r.err, "in its files") && count_lines(r.err) == 1, "%s", r.err);
+        }
+        /* the mnt view takes the target's working directory */
+        attach_prog(p.pid, (const char *[]){ "-m", "-w", "--", "pwd", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "/\n", "%s", r.err);
+        minictr_stop(&p);
+}
+
 /* A caller without CAP_SYS_PTRACE, and a container holding every capability it has. */
 Test(refusal, target_capabilities_cover_ours)
 {
