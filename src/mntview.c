@@ -424,91 +424,158 @@ static char *empty_preload(const char *text)
  * by name, from its default library directories, which in the view are the
  * container's: a container could have its own code run in a host program
  * (docker cp CVE-2019-14271 did that as host root).  The view's copy keeps
- * the container's lines with only the services built into libc (files and
- * dns, glibc 2.34 on; an older libc finds their modules in the host's
+ * the container's databases with only the services built into libc (files
+ * and dns, glibc 2.34 on; an older libc finds their modules in the host's
  * directories, which the loader is given first) and their actions; a
  * database left with none goes, for libc's default.  Users, groups and hosts
- * still come from the container's files and its DNS.  A file with nothing to
- * take out stays the container's own.
+ * still come from the container's files and its DNS.
+ *
+ * A line is read as glibc reads it (nss_database.c, nss_action_parse.c): the
+ * database's name ends at a blank or ':', the blanks and colons after it are
+ * skipped, a service name is everything up to a blank or '[' ('#' and ':'
+ * included: only a line's first character starts a comment since glibc
+ * 2.33), and an action is a whole [STATUS=ACTION ...] group after it.  Each
+ * line is written again as "name: service [actions] ...", which glibc before
+ * 2.33 (a '#' anywhere ends the line, one character after the name) reads
+ * the same; blank lines and comments stay.  The file is the container's own
+ * when that gives it back unchanged.
  */
+static bool nss_space(char c)
+{
+        return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/* One [...] group at t (t[0] == '['), up to end: written canonically to f, or
+ * false if glibc would refuse it.  *ret_next: after the ']'. */
+static bool nss_actions(const char *t, const char *end, FILE *f, const char **ret_next)
+{
+        static const char *const statuses[] = { "SUCCESS", "NOTFOUND", "UNAVAIL", "TRYAGAIN" };
+        static const char *const actions[] = { "return", "continue", "merge" };
+        bool first = true;
+
+        for (t++;;) {
+                while (t < end && nss_space(*t))
+                        t++;
+                if (t >= end)
+                        return false;
+                if (*t == ']') {
+                        if (first)
+                                return false; /* glibc wants one at least */
+                        fputc(']', f);
+                        *ret_next = t + 1;
+                        return true;
+                }
+                bool negate = *t == '!';
+                t += negate;
+                const char *name = t;
+                while (t < end && !nss_space(*t) && *t != '=' && *t != ']')
+                        t++;
+                size_t si = ELEMENTSOF(statuses);
+                for (size_t i = 0; i < ELEMENTSOF(statuses); i++)
+                        if ((size_t)(t - name) == strlen(statuses[i]) && !strncasecmp(name, statuses[i], (size_t)(t - name)))
+                                si = i;
+                while (t < end && nss_space(*t))
+                        t++;
+                if (si == ELEMENTSOF(statuses) || t >= end || *t != '=')
+                        return false;
+                do
+                        t++;
+                while (t < end && nss_space(*t));
+                name = t;
+                while (t < end && !nss_space(*t) && *t != '=' && *t != ']')
+                        t++;
+                size_t ai = ELEMENTSOF(actions);
+                for (size_t i = 0; i < ELEMENTSOF(actions); i++)
+                        if ((size_t)(t - name) == strlen(actions[i]) && !strncasecmp(name, actions[i], (size_t)(t - name)))
+                                ai = i;
+                if (ai == ELEMENTSOF(actions))
+                        return false;
+                fprintf(f, "%s%s%s=%s", first ? "[" : " ", negate ? "!" : "", statuses[si], actions[ai]);
+                first = false;
+        }
+}
+
 char *mntview_nss_filter(const char *text)
 {
         char *out = NULL;
         size_t len = 0;
-        bool changed = false;
         FILE *f = open_memstream(&out, &len);
 
         if (!f)
                 return NULL;
         fputs("# nsattach's mnt view: the container's nsswitch.conf without NSS modules\n", f);
-        if (!text)
-                changed = true; /* none of it, for libc's defaults */
+        size_t body = (size_t)ftell(f);
         for (const char *line = text ? text : ""; *line;) {
-                const char *eol = strchrnul(line, '\n');
-                const char *hash = memchr(line, '#', (size_t)(eol - line));
-                const char *end = hash ? hash : eol, *t = line + strspn(line, " \t");
-                if (t >= end) { /* blank, or a comment */
-                        fprintf(f, "%.*s\n", (int)(eol - line), line);
-                        line = *eol ? eol + 1 : eol;
+                const char *end = strchrnul(line, '\n'), *t = line;
+                while (t < end && nss_space(*t))
+                        t++;
+                if (t >= end || *t == '#') { /* blank, or a comment */
+                        fprintf(f, "%.*s\n", (int)(end - line), line);
+                        line = *end ? end + 1 : end;
                         continue;
                 }
-                /* as glibc reads it: the database's name ends at a blank or ':',
-                 * the colon may be left out; a service name ends at a blank or
-                 * '[', an action is a whole [...] group, which may hold blanks,
-                 * and belongs to the service before it */
                 const char *name = t;
-                size_t nl = strcspn(t, " \t:#\n");
-                bool valid = nl > 0, dropped = false, service = false, last_kept = false;
+                while (t < end && !nss_space(*t) && *t != ':')
+                        t++;
+                size_t nl = (size_t)(t - name);
+                bool valid = nl > 0;
                 for (size_t k = 0; k < nl; k++)
                         valid = valid && (isalnum((unsigned char)name[k]) || name[k] == '_');
-                t += nl;
-                t += strspn(t, " \t");
-                if (t < end && *t == ':')
+                while (t < end && (nss_space(*t) || *t == ':'))
                         t++;
-                char kept[4096];
-                size_t k = 0;
-                while (valid) {
-                        t += strspn(t, " \t");
-                        if (t >= end)
-                                break;
-                        size_t n;
-                        bool action = *t == '[';
-                        if (action) {
-                                const char *close = memchr(t, ']', (size_t)(end - t));
-                                if (!close) {
-                                        dropped = true;
+                /* the services kept, each with its actions, into a line of our own */
+                char *kept = NULL;
+                size_t klen = 0;
+                FILE *k = valid ? open_memstream(&kept, &klen) : NULL;
+                bool any = false;
+                while (k) {
+                        while (t < end && nss_space(*t))
+                                t++;
+                        if (t >= end || *t == '[')
+                                break; /* glibc stops at an action with no service before it */
+                        const char *svc = t;
+                        while (t < end && !nss_space(*t) && *t != '[')
+                                t++;
+                        size_t n = (size_t)(t - svc);
+                        bool builtin = (n == 5 && !memcmp(svc, "files", 5)) || (n == 3 && !memcmp(svc, "dns", 3));
+                        if (builtin)
+                                fprintf(k, " %.*s", (int)n, svc);
+                        any |= builtin;
+                        while (t < end && nss_space(*t))
+                                t++;
+                        if (t < end && *t == '[') {
+                                FILE *sink = builtin ? k : NULL;
+                                char *junk = NULL;
+                                size_t jl = 0;
+                                if (!sink)
+                                        sink = open_memstream(&junk, &jl);
+                                const char *next = NULL;
+                                if (builtin)
+                                        fputc(' ', k);
+                                bool ok = sink && nss_actions(t, end, sink, &next);
+                                if (sink && sink != k)
+                                        fclose(sink);
+                                free(junk);
+                                if (!ok) {
+                                        /* glibc refuses the line: so do we, from here on */
+                                        if (builtin)
+                                                any = false;
                                         break;
                                 }
-                                n = (size_t)(close - t) + 1;
-                        } else
-                                n = strcspn(t, " \t[#\n") < (size_t)(end - t) ? strcspn(t, " \t[#\n") : (size_t)(end - t);
-                        bool builtin = !action && ((n == 5 && !memcmp(t, "files", 5)) || (n == 3 && !memcmp(t, "dns", 3)));
-                        bool keep = (action ? last_kept : builtin) && k + n + 2 < sizeof(kept);
-                        if (keep) {
-                                kept[k++] = ' ';
-                                memcpy(kept + k, t, n);
-                                k += n;
-                                service |= builtin;
-                        } else
-                                dropped = true;
-                        if (!action)
-                                last_kept = keep;
-                        t += n;
+                                t = next;
+                        }
                 }
-                /* a database left with no service goes: libc's default is its own */
-                if (!valid || dropped || !service)
-                        changed = true;
-                if (valid && !dropped && service)
-                        fprintf(f, "%.*s\n", (int)(eol - line), line);
-                else if (valid && service)
-                        fprintf(f, "%.*s:%.*s\n", (int)nl, name, (int)k, kept);
-                line = *eol ? eol + 1 : eol;
+                if (k && fclose(k) == 0 && any && kept)
+                        fprintf(f, "%.*s:%s\n", (int)nl, name, kept);
+                free(kept);
+                line = *end ? end + 1 : end;
         }
         if (fclose(f) != 0) {
                 free(out);
                 return NULL;
         }
-        if (!changed) {
+        /* given back unchanged: it stays the container's own */
+        if (text && len - body == strlen(text) && !memcmp(out + body, text, len - body)) {
                 free(out);
                 errno = 0;
                 return NULL;

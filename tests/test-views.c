@@ -1544,15 +1544,26 @@ Test(views, mnt_view_loads_no_nss_module_of_the_containers)
         cr_assert(strstr(r.out, "\npasswd: files\ngroup: files [NOTFOUND=continue]\nhosts: files dns\n"), "%s", r.out);
         cr_assert_null(strstr(r.out, "nsaevil"), "%s", r.out);
 
+        /* a '#' after the first character is no comment to glibc 2.33 on: "#",
+         * "ours" and "files#x" would be modules (found in review) */
+        f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs("passwd: files#x dns\nhosts: files [notfound=RETURN] dns # ours\n", f);
+        fclose(f);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/etc/nsswitch.conf", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(strstr(r.out, "\npasswd: dns\nhosts: files [NOTFOUND=return] dns\n"), "%s", r.out);
+        cr_assert_null(strstr(r.out, "ours"), "%s", r.out);
+
         /* nothing to take out: the container's own file */
         f = fopen(path, "w");
         cr_assert_not_null(f);
-        fputs("passwd: files\nhosts: files [NOTFOUND=return] dns # ours\n", f);
+        fputs("# ours\npasswd: files\nhosts: files [NOTFOUND=return] dns\n", f);
         fclose(f);
         attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/etc/nsswitch.conf", NULL }, &r);
         unlink(path);
         cr_assert_eq(r.code, 0, "%s", r.err);
-        cr_assert_str_eq(r.out, "passwd: files\nhosts: files [NOTFOUND=return] dns # ours\n");
+        cr_assert_str_eq(r.out, "# ours\npasswd: files\nhosts: files [NOTFOUND=return] dns\n");
 }
 
 Test(views, mnt_view_errors)
