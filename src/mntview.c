@@ -24,6 +24,7 @@
 #include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 
 #include "hostexec.h"
 #include "missing.h"
@@ -342,7 +343,35 @@ static int link_commands(void)
  * link (/proc/PID/...) on the way is refused.  (A file the container puts in
  * place later is read, but only with the container's privileges.)
  */
-static int cover_file(const char *path, const char *name, char *(*edit)(const char *text))
+/* Where a file's text can be read without acting or blocking: local file
+ * systems that hold data.  Not proc, sysfs, debugfs or the like (a read of
+ * /proc/kmsg takes the host's kernel log), nor FUSE or network ones, which
+ * the container's side could leave unanswered. */
+static bool data_fs(int fd)
+{
+        static const unsigned long kinds[] = {
+                0xEF53,     /* ext2, ext3, ext4 */
+                0x58465342, /* xfs */
+                0x9123683E, /* btrfs */
+                0x794c7630, /* overlay */
+                0x01021994, /* tmpfs */
+                0x858458f6, /* ramfs */
+                0x2fc12fc1, /* zfs */
+                0xF2F52010, /* f2fs */
+                0x73717368, /* squashfs */
+                0xE0F5E1E2, /* erofs */
+        };
+        struct statfs sfs;
+
+        if (fstatfs(fd, &sfs) < 0)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(kinds); i++)
+                if ((unsigned long)sfs.f_type == kinds[i])
+                        return true;
+        return false;
+}
+
+static int cover_file(const char *path, const char *name, char *(*edit)(const char *text), bool wants_text)
 {
         const char *base = strrchr(path, '/');
         char dir[PATH_MAX];
@@ -382,7 +411,8 @@ static int cover_file(const char *path, const char *name, char *(*edit)(const ch
                                  .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
         struct stat pst, rst;
         _cleanup_close_ int pf = sys_openat2(root, path, &phow, sizeof(phow));
-        bool readable = pf >= 0 && fstat(pf, &pst) == 0 && S_ISREG(pst.st_mode) && pst.st_size < (64 << 10);
+        bool readable = wants_text && pf >= 0 && fstat(pf, &pst) == 0 && S_ISREG(pst.st_mode) &&
+                        pst.st_size < (64 << 10) && data_fs(pf);
         _cleanup_close_ int rd = readable ? sys_openat2(root, path, &rhow, sizeof(rhow)) : -EBADF;
         if (rd >= 0 && (fstat(rd, &rst) < 0 || rst.st_dev != pst.st_dev || rst.st_ino != pst.st_ino))
                 rd = safe_close(rd);
@@ -658,10 +688,10 @@ int mntview_setup(const struct mntview *mv, const char **ret_step)
 
         /* the host's loader reads it by path: the container's must not be it */
         *ret_step = "mnt view: hiding the container's /etc/ld.so.preload";
-        if ((r = cover_file("/etc/ld.so.preload", "empty", empty_preload)) < 0)
+        if ((r = cover_file("/etc/ld.so.preload", "empty", empty_preload, false)) < 0)
                 return r;
         *ret_step = "mnt view: the NSS services of the container's /etc/nsswitch.conf";
-        if ((r = cover_file("/etc/nsswitch.conf", "nsswitch.conf", mntview_nss_filter)) < 0)
+        if ((r = cover_file("/etc/nsswitch.conf", "nsswitch.conf", mntview_nss_filter, true)) < 0)
                 return r;
 
         /* "/" looks like the container's root; then nothing of ours is writable. */

@@ -1544,6 +1544,34 @@ Test(views, mnt_view_loads_no_nss_module_of_the_containers)
         cr_assert(strstr(r.out, "\npasswd: files\ngroup: files [NOTFOUND=continue]\nhosts: files dns\n"), "%s", r.out);
         cr_assert_null(strstr(r.out, "nsaevil"), "%s", r.out);
 
+        /* a link to a pseudo-file is covered, never read (found in review: a
+         * read of /proc/kmsg as root takes the host's kernel log); a file is */
+        for (int proc = 1; proc >= 0; proc--) {
+                unlink(path);
+                if (proc)
+                        cr_assert_eq(symlink("/proc/version", path), 0);
+                else {
+                        f = fopen(path, "w");
+                        cr_assert_not_null(f);
+                        fputs("passwd: files\n", f);
+                        fclose(f);
+                }
+                char *tr[] = { "/usr/bin/strace", "-f", "-qq", "-o", trace, "-e", "trace=openat2", (char *)nsattach_path(),
+                               "-t", pid, "-m", "--", "cat", "/etc/nsswitch.conf", NULL };
+                cr_assert_eq(run(tr, &r), 0);
+                cr_assert_eq(r.code, 0, "%s", r.err);
+                char seen[1 << 16] = "";
+                read_text(trace, seen, sizeof(seen));
+                int reads = 0;
+                for (char *l = seen; (l = strstr(l, "\"/etc/nsswitch.conf\", {flags=O_RDONLY|O_NOCTTY")); l++)
+                        reads++;
+                cr_assert_eq(reads, proc ? 0 : 1, "%s: read %d times: %s", proc ? "/proc/version" : "a file", reads,
+                             seen);
+                if (proc)
+                        cr_assert_str_eq(r.out, "# nsattach's mnt view: the container's nsswitch.conf without NSS modules\n");
+        }
+        unlink(path);
+
         /* a '#' after the first character is no comment to glibc 2.33 on: "#",
          * "ours" and "files#x" would be modules (found in review) */
         f = fopen(path, "w");
