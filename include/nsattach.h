@@ -252,7 +252,7 @@ void cgroup_done(struct cgjoin *cj);
 /* lsm.c */
 extern const char *const lsm_kind_name[_LSM_MAX];
 enum lsm_kind lsm_from_list(const char *list);              /* securityfs's "lsm" list */
-char *lsm_label_of(enum lsm_kind kind, const char *text); /* from attr/current; NULL: none */
+int lsm_label_of(enum lsm_kind kind, const char *text, char **ret); /* from attr/current; *ret NULL: none */
 int lsm_target_label(int proc_dirfd, int target_procfd, struct lsm_label *ret, char *why, size_t len);
 int lsm_exec_apply(int proc_dirfd, const struct lsm_label *l); /* in the process that will exec */
 void lsm_done(struct lsm_label *l);

@@ -68,31 +68,48 @@ static enum lsm_kind lsm_active(void)
 }
 
 /* The label in an attr/current text: up to a NUL or the end of the line; for
- * AppArmor, without the " (enforce)" mode after it.  NULL: nothing to take
- * (AppArmor's "unconfined"), or no label in the text. */
-char *lsm_label_of(enum lsm_kind kind, const char *text)
+ * AppArmor, without the " (enforce)" mode after each profile of a stack
+ * ("a (enforce)//&:ns:b (complain)" is "a//&:ns:b").  *ret NULL: nothing to
+ * take (AppArmor's "unconfined").  -EINVAL: no label that can be written back
+ * (empty, or with control characters), which must not pass for none. */
+int lsm_label_of(enum lsm_kind kind, const char *text, char **ret)
 {
+        *ret = NULL;
         if (!text)
-                return NULL;
+                return -EINVAL;
         size_t l = strcspn(text, "\n");
         while (l > 0 && (text[l - 1] == ' ' || text[l - 1] == '\t'))
                 l--;
-        if (kind == LSM_APPARMOR && l > 3 && text[l - 1] == ')') {
-                const char *open = NULL;
-                for (size_t i = l; i-- > 0;)
-                        if (text[i] == '(') {
-                                open = text + i;
-                                break;
-                        }
-                if (open && open > text && open[-1] == ' ')
-                        l = (size_t)(open - 1 - text);
-        }
-        if (l == 0 || (kind == LSM_APPARMOR && l == 10 && !strncmp(text, "unconfined", 10)))
-                return NULL;
+        if (l == 0)
+                return -EINVAL;
         for (size_t i = 0; i < l; i++)
                 if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
-                        return NULL; /* no label has control characters: not one */
-        return strndup(text, l);
+                        return -EINVAL;
+        char *out = malloc(l + 1);
+        if (!out)
+                return -ENOMEM;
+        size_t o = 0;
+        for (size_t i = 0; i < l;) {
+                if (kind == LSM_APPARMOR && text[i] == ' ' && i + 1 < l && text[i + 1] == '(') {
+                        size_t j = i + 2;
+                        while (j < l && text[j] >= 'a' && text[j] <= 'z')
+                                j++;
+                        /* " (mode)" ending the text or one profile of the stack */
+                        if (j > i + 2 && j < l && text[j] == ')' &&
+                            (j + 1 == l || (j + 3 < l && !strncmp(text + j + 1, "//&", 3)))) {
+                                i = j + 1;
+                                continue;
+                        }
+                }
+                out[o++] = text[i++];
+        }
+        out[o] = '\0';
+        if (o == 0 || (kind == LSM_APPARMOR && !strcmp(out, "unconfined"))) {
+                free(out);
+                return o == 0 ? -EINVAL : 0;
+        }
+        *ret = out;
+        return 0;
 }
 
 /* AppArmor's own files under attr/ where the kernel has them (LSM stacking,
@@ -124,13 +141,19 @@ int lsm_target_label(int proc_dirfd, int target_procfd, struct lsm_label *ret, c
                 snprintf(why, len, "its %s label: %s", lsm_kind_name[ret->kind], strerror(-r));
                 return r;
         }
-        _cleanup_close_ int self = openat(proc_dirfd, "self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (self >= 0 && read_file_at(self, attr_file(self, ret->kind, "current", path, sizeof(path)), &ours, NULL) == 0) {
-                _cleanup_free_ char *a = lsm_label_of(ret->kind, theirs), *b = lsm_label_of(ret->kind, ours);
-                if (a && b && !strcmp(a, b))
-                        return 0; /* ours already */
+        _cleanup_free_ char *label = NULL, *own = NULL;
+        if ((r = lsm_label_of(ret->kind, theirs, &label)) < 0) {
+                snprintf(why, len, "its %s label cannot be read back (attr/current: '%.60s')",
+                         lsm_kind_name[ret->kind], theirs);
+                strip_controls(why, false);
+                return r;
         }
-        ret->label = lsm_label_of(ret->kind, theirs);
+        _cleanup_close_ int self = openat(proc_dirfd, "self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (label && self >= 0 &&
+            read_file_at(self, attr_file(self, ret->kind, "current", path, sizeof(path)), &ours, NULL) == 0 &&
+            lsm_label_of(ret->kind, ours, &own) == 0 && own && !strcmp(label, own))
+                return 0; /* ours already */
+        ret->label = TAKE_PTR(label);
         return 0;
 }
 

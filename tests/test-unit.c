@@ -619,21 +619,26 @@ Test(lsm, labels_and_the_active_module)
         static const struct {
                 enum lsm_kind kind;
                 const char *text, *want;
+                int r;
         } cases[] = {
-                { LSM_APPARMOR, "docker-default (enforce)\n", "docker-default" },
-                { LSM_APPARMOR, "cri-containerd.apparmor.d (complain)", "cri-containerd.apparmor.d" },
-                { LSM_APPARMOR, "lxc-container-default-cgns (enforce)\n", "lxc-container-default-cgns" },
-                { LSM_APPARMOR, "a//&b (enforce)\n", "a//&b" },
-                { LSM_APPARMOR, "/usr/bin/foo (enforce)", "/usr/bin/foo" },
-                { LSM_APPARMOR, "unconfined\n", NULL },
-                { LSM_APPARMOR, "", NULL },
-                { LSM_APPARMOR, "bad\x1b[2J (enforce)", NULL },
-                { LSM_SELINUX, "system_u:system_r:container_t:s0:c123,c456", "system_u:system_r:container_t:s0:c123,c456" },
-                { LSM_SELINUX, "system_u:system_r:spc_t:s0\n", "system_u:system_r:spc_t:s0" },
-                { LSM_SELINUX, "\n", NULL },
+                { LSM_APPARMOR, "docker-default (enforce)\n", "docker-default", 0 },
+                { LSM_APPARMOR, "cri-containerd.apparmor.d (complain)", "cri-containerd.apparmor.d", 0 },
+                { LSM_APPARMOR, "lxc-container-default-cgns (enforce)\n", "lxc-container-default-cgns", 0 },
+                { LSM_APPARMOR, "a//&b (enforce)\n", "a//&b", 0 },
+                { LSM_APPARMOR, "a (enforce)//&:ns:b (complain)\n", "a//&:ns:b", 0 },
+                { LSM_APPARMOR, "/usr/bin/foo (enforce)", "/usr/bin/foo", 0 },
+                { LSM_APPARMOR, "my (odd) name (enforce)", "my (odd) name", 0 },
+                { LSM_APPARMOR, "unconfined\n", NULL, 0 },
+                { LSM_APPARMOR, "", NULL, -EINVAL },
+                { LSM_APPARMOR, "bad\x1b[2J (enforce)", NULL, -EINVAL },
+                { LSM_SELINUX, "system_u:system_r:container_t:s0:c123,c456", "system_u:system_r:container_t:s0:c123,c456", 0 },
+                { LSM_SELINUX, "system_u:system_r:spc_t:s0\n", "system_u:system_r:spc_t:s0", 0 },
+                { LSM_SELINUX, "\n", NULL, -EINVAL },
         };
         for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-                char *got = lsm_label_of(cases[i].kind, cases[i].text);
+                char *got = (char *)"unset";
+                int r = lsm_label_of(cases[i].kind, cases[i].text, &got);
+                cr_assert_eq(r, cases[i].r, "%s: %d", cases[i].text, r);
                 if (!cases[i].want)
                         cr_assert_null(got, "%s: %s", cases[i].text, got);
                 else
