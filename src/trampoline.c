@@ -13,6 +13,7 @@
  * from the host's file system.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -90,11 +91,14 @@ static int launch(int argc, char *argv[], char *envp[])
          * is gone, and so do we.  (Should nsattach die in the instant between
          * its word and PR_SET_PDEATHSIG, the program runs on, confined: only a
          * descriptor of ours could tell, and this process, which the container
-         * can trace, holds none.) */
+         * can trace, holds none.  For the same reason the word can be forged
+         * (rt_sigqueueinfo() lets a sender that may signal us choose si_code
+         * and si_pid): only a container that can trace this process gets it
+         * launched, and tracing gives it more than an early start.) */
         struct timespec deadline, now;
         clock_gettime(CLOCK_MONOTONIC, &deadline);
         deadline.tv_sec += HOSTEXEC_LAUNCH_WAIT;
-        for (;;) {
+        for (bool last = false;;) {
                 siginfo_t si;
                 clock_gettime(CLOCK_MONOTONIC, &now);
                 struct timespec left = { deadline.tv_sec - now.tv_sec, deadline.tv_nsec - now.tv_nsec };
@@ -102,13 +106,17 @@ static int launch(int argc, char *argv[], char *envp[])
                         left.tv_sec--;
                         left.tv_nsec += 1000000000L;
                 }
-                if (left.tv_sec < 0)
-                        left = (struct timespec){ 0, 0 }; /* one that came while we were stopped still counts */
+                if (last)
+                        _exit(LAUNCH_FAILURE); /* no word: nsattach is gone */
+                if (left.tv_sec < 0) {
+                        /* one look more, for a word that came while we were
+                         * stopped; a flood of others cannot keep us here */
+                        left = (struct timespec){ 0, 0 };
+                        last = true;
+                }
                 if (sigtimedwait(&word, &si, &left) < 0) {
-                        if (errno == EINTR && (left.tv_sec || left.tv_nsec))
+                        if (errno == EINTR || errno == EAGAIN)
                                 continue;
-                        if (errno == EAGAIN || errno == EINTR)
-                                _exit(LAUNCH_FAILURE); /* no word: nsattach is gone */
                         launch_fail("launcher", errno);
                 }
                 if (si.si_code == SI_QUEUE && si.si_pid == 0)
