@@ -1060,9 +1060,11 @@ Test(views, mnt_view_joins_the_targets_cgroups, .timeout = 60)
                 if (child > 0) {
                         char comm[64] = "";
                         snprintf(path, sizeof(path), "/proc/%d/comm", (int)child);
-                        file_text(path, comm, sizeof(comm));
-                        if (strncmp(comm, "nsattach", 8) == 0)
-                                child = 0; /* the first child, still setting up */
+                        FILE *c = fopen(path, "r");
+                        if (!c || !fgets(comm, sizeof(comm), c) || strncmp(comm, "nsattach", 8) == 0)
+                                child = 0; /* the first child, still setting up, or gone since */
+                        if (c)
+                                fclose(c);
                 }
                 if (child <= 0)
                         usleep(20000);
