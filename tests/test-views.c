@@ -1060,11 +1060,11 @@ Test(views, mnt_view_joins_the_targets_cgroups, .timeout = 60)
                 if (child > 0) {
                         char comm[64] = "";
                         snprintf(path, sizeof(path), "/proc/%d/comm", (int)child);
-                        FILE *c = fopen(path, "r");
-                        if (!c || !fgets(comm, sizeof(comm), c) || strncmp(comm, "nsattach", 8) == 0)
+                        FILE *cf = fopen(path, "r");
+                        if (!cf || !fgets(comm, sizeof(comm), cf) || strncmp(comm, "nsattach", 8) == 0)
                                 child = 0; /* the first child, still setting up, or gone since */
-                        if (c)
-                                fclose(c);
+                        if (cf)
+                                fclose(cf);
                 }
                 if (child <= 0)
                         usleep(20000);
