@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hostexec.h"
 #include "nsattach.h"
 #include "util.h"
 
@@ -97,6 +98,12 @@ int env_build(enum env_mode mode, char **caller_env, const char *target_environ,
         const char *host_path = env_get(caller_env, "PATH");
         int r = 0;
 
+        /* The mnt view: the host's programs find their locales in the host's
+         * tree, not in the container's /usr/lib/locale (glibc reads a locale's
+         * character classes from there, and the NSS parser splits words by
+         * them: a crafted LC_CTYPE could make "files" two module names). */
+        if (path_prefix && (r = strv_push(&s, strdup("LOCPATH=" HOSTEXEC_TREE "/usr/lib/locale"))) < 0)
+                goto fail;
         if (mode == ENV_TARGET) {
                 /* NUL-separated; a target may leave the last entry unterminated. */
                 const char *target_path = NULL;
@@ -104,7 +111,9 @@ int env_build(enum env_mode mode, char **caller_env, const char *target_environ,
                         const char *e = target_environ + off;
                         size_t l = strnlen(e, target_len - off);
                         if (l > 0 && memchr(e, '=', l)) {
-                                if (strncmp(e, "PATH=", 5) == 0)
+                                if (path_prefix && strncmp(e, "LOCPATH=", 8) == 0)
+                                        ; /* ours */
+                                else if (strncmp(e, "PATH=", 5) == 0)
                                         target_path = e + 5;
                                 else if ((r = strv_push(&s, strndup(e, l))) < 0)
                                         goto fail;
@@ -118,7 +127,8 @@ int env_build(enum env_mode mode, char **caller_env, const char *target_environ,
                         r = strv_push(&s, path_entry(target_path, host_path ? host_path : DEFAULT_PATH));
         } else {
                 for (char **e = caller_env; e && *e; e++) {
-                        if (strncmp(*e, "PATH=", 5) == 0 || env_is_socket_var(*e))
+                        if (strncmp(*e, "PATH=", 5) == 0 || env_is_socket_var(*e) ||
+                            (path_prefix && strncmp(*e, "LOCPATH=", 8) == 0))
                                 continue;
                         if (mode == ENV_CLEAN && !env_is_clean(*e))
                                 continue;

@@ -535,6 +535,7 @@ char *mntview_nss_filter(const char *text)
                 return NULL;
         fputs("# nsattach's mnt view: the container's nsswitch.conf without NSS modules\n", f);
         size_t body = (size_t)ftell(f);
+        bool publickey = false;
         for (const char *line = text ? text : ""; *line;) {
                 const char *end = strchrnul(line, '\n'), *t = line;
                 while (t < end && nss_space(*t))
@@ -595,11 +596,17 @@ char *mntview_nss_filter(const char *text)
                                 t = next;
                         }
                 }
-                if (k && fclose(k) == 0 && any && kept)
+                if (k && fclose(k) == 0 && any && kept) {
                         fprintf(f, "%.*s:%s\n", (int)nl, name, kept);
+                        publickey |= nl == 9 && !memcmp(name, "publickey", 9);
+                }
                 free(kept);
                 line = *end ? end + 1 : end;
         }
+        /* libc's default for a database without a line is its own services,
+         * but publickey's: "nis nisplus", modules from the container's */
+        if (!publickey)
+                fputs("publickey: files\n", f);
         if (fclose(f) != 0) {
                 free(out);
                 return NULL;

@@ -706,6 +706,11 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 const char *opt = o->root_set && !o->root ? "--root" : "--wd";
                 if ((r = target_shares_ns(p, "mnt")) < 0)
                         return fail(err, errlen, r, "%s: mount namespace: %s", o->target, target_error(r));
+                /* a target chrooted in our mount namespace has files of its own too */
+                struct stat own_root, its_root;
+                if (r > 0 && (stat("/", &own_root) < 0 || fstatat(p->target.procfd, "root", &its_root, 0) < 0 ||
+                              own_root.st_dev != its_root.st_dev || own_root.st_ino != its_root.st_ino))
+                        r = 0;
                 if (r == 0)
                         return fail(err, errlen, -EPERM,
                                     "%s: %s's %s is in its files, where a program of the host's view would run "
@@ -717,7 +722,8 @@ int plan_build(const struct options *o, struct plan *p, char *err, size_t errlen
                 note("the program keeps the caller's privileges: a host view loads nothing of the container's");
         if (o->root_set && (r = open_dir_option(p, "root", o->root, "root", &p->root_fd, err, errlen)) < 0)
                 return r;
-        if (o->wd_set && !p->confine.on &&
+        /* (a container view takes the target's working directory as a path, wd_path) */
+        if (o->wd_set && !p->ns[NS_MNT].enter &&
             (r = open_dir_option(p, "wd", o->wd, "cwd", &p->wd_fd, err, errlen)) < 0)
                 return r;
         p->wdns = o->wdns ? o->wdns : p->wd_path;

@@ -91,10 +91,12 @@ static int launch(int argc, char *argv[], char *envp[])
          * is gone, and so do we.  (Should nsattach die in the instant between
          * its word and PR_SET_PDEATHSIG, the program runs on, confined: only a
          * descriptor of ours could tell, and this process, which the container
-         * can trace, holds none.  For the same reason the word can be forged
-         * (rt_sigqueueinfo() lets a sender that may signal us choose si_code
-         * and si_pid): only a container that can trace this process gets it
-         * launched, and tracing gives it more than an early start.) */
+         * can trace, holds none.  For the same reason the word can be forged:
+         * rt_sigqueueinfo() lets any process of the container that may signal
+         * us choose si_code and si_pid.  That gives it an early start of a
+         * program confined to its own privileges, perhaps one that does not
+         * die with nsattach, and nothing more; such a container can trace this
+         * process anyway, which is why it is launched.) */
         struct timespec deadline, now;
         clock_gettime(CLOCK_MONOTONIC, &deadline);
         deadline.tv_sec += HOSTEXEC_LAUNCH_WAIT;

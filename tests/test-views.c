@@ -325,11 +325,36 @@ Test(refusal, host_view_into_the_targets_files)
                              r.err);
                 cr_assert(strstr(r.err, "in its files") && count_lines(r.err) == 1, "%s", r.err);
         }
+        /* a directory of the caller's stays the caller's to give, --confine or not (it was ignored) */
+        attach_prog(p.pid, (const char *[]){ "-n", "--confine", "--wd=/usr", "--", "/bin/pwd", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "/usr\n", "%s", r.err);
         /* the mnt view takes the target's working directory */
         attach_prog(p.pid, (const char *[]){ "-m", "-w", "--", "pwd", NULL }, &r);
         cr_assert_eq(r.code, 0, "%s", r.err);
         cr_assert_str_eq(r.out, "/\n", "%s", r.err);
         minictr_stop(&p);
+
+        /* in our mount namespace, but chrooted: its root is its own files too (found in review) */
+        int go[2];
+        cr_assert_eq(pipe(go), 0);
+        pid_t jailed = fork();
+        if (jailed == 0) {
+                char ok = unshare(CLONE_NEWUTS) == 0 && chroot("/tmp") == 0 && chdir("/") == 0;
+                (void)!write(go[1], &ok, 1);
+                pause();
+                _exit(0);
+        }
+        char ok = 0;
+        cr_assert_eq(read(go[0], &ok, 1), 1);
+        cr_assert(ok, "the chrooted target did not start");
+        attach_prog(jailed, (const char *[]){ "-u", "-r", "--", "/bin/true", NULL }, &r);
+        kill(jailed, SIGKILL);
+        waitpid(jailed, NULL, 0);
+        close(go[0]);
+        close(go[1]);
+        cr_assert_eq(r.code, 125, "%s", r.err);
+        cr_assert(strstr(r.err, "in its files") && count_lines(r.err) == 1, "%s", r.err);
 }
 
 /* A caller without CAP_SYS_PTRACE, and a container holding every capability it has. */
@@ -1546,6 +1571,13 @@ Test(views, mnt_view_loads_no_nss_module_of_the_containers)
         cr_assert(strstr(r.out, "\npasswd: files\ngroup: files [NOTFOUND=continue]\nhosts: files dns\n"), "%s", r.out);
         cr_assert_null(strstr(r.out, "nsaevil"), "%s", r.out);
 
+        /* its locales are the host's: a container's LC_CTYPE could split "files" (found in review) */
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "sh", "-c", "printenv LOCPATH; ls \"$LOCPATH\" | grep -c .", NULL },
+                    &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert(!strncmp(r.out, "/.nsattach/host/usr/lib/locale\n", 31) && strcmp(r.out + 31, "0\n") != 0,
+                  "%s", r.out);
+
         /* a link to a pseudo-file is covered, never read (found in review: a
          * read of /proc/kmsg as root takes the host's kernel log); a file is */
         for (int proc = 1; proc >= 0; proc--) {
@@ -1570,7 +1602,8 @@ Test(views, mnt_view_loads_no_nss_module_of_the_containers)
                 cr_assert_eq(reads, proc ? 0 : 1, "%s: read %d times: %s", proc ? "/proc/version" : "a file", reads,
                              seen);
                 if (proc)
-                        cr_assert_str_eq(r.out, "# nsattach's mnt view: the container's nsswitch.conf without NSS modules\n");
+                        cr_assert_str_eq(r.out, "# nsattach's mnt view: the container's nsswitch.conf without NSS modules\n"
+                                                "publickey: files\n");
         }
         unlink(path);
 
@@ -1588,12 +1621,20 @@ Test(views, mnt_view_loads_no_nss_module_of_the_containers)
         /* nothing to take out: the container's own file */
         f = fopen(path, "w");
         cr_assert_not_null(f);
-        fputs("# ours\npasswd: files\nhosts: files [NOTFOUND=return] dns\n", f);
+        fputs("# ours\npasswd: files\nhosts: files [NOTFOUND=return] dns\npublickey: files\n", f);
+        fclose(f);
+        attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/etc/nsswitch.conf", NULL }, &r);
+        cr_assert_eq(r.code, 0, "%s", r.err);
+        cr_assert_str_eq(r.out, "# ours\npasswd: files\nhosts: files [NOTFOUND=return] dns\npublickey: files\n");
+        /* without a publickey line: libc's default for it names modules, so one is written */
+        f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs("passwd: files\n", f);
         fclose(f);
         attach_prog(c.pid, (const char *[]){ "-m", "--", "cat", "/etc/nsswitch.conf", NULL }, &r);
         unlink(path);
         cr_assert_eq(r.code, 0, "%s", r.err);
-        cr_assert_str_eq(r.out, "# ours\npasswd: files\nhosts: files [NOTFOUND=return] dns\n");
+        cr_assert(strstr(r.out, "\npasswd: files\npublickey: files\n"), "%s", r.out);
 }
 
 Test(views, mnt_view_errors)
