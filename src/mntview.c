@@ -475,6 +475,20 @@ static bool nss_space(char c)
         return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
+/* The word at *t (up to a blank, '=' or ']'), moved past: its index in set
+ * (case aside, as glibc compares), or n. */
+static size_t nss_word(const char **t, const char *end, const char *const *set, size_t n)
+{
+        const char *w = *t;
+        while (*t < end && !nss_space(**t) && **t != '=' && **t != ']')
+                (*t)++;
+        size_t l = (size_t)(*t - w);
+        for (size_t i = 0; i < n; i++)
+                if (l == strlen(set[i]) && !strncasecmp(w, set[i], l))
+                        return i;
+        return n;
+}
+
 /* One [...] group at t (t[0] == '['), up to end: written canonically to f, or
  * false if glibc would refuse it.  *ret_next: after the ']'. */
 static bool nss_actions(const char *t, const char *end, FILE *f, const char **ret_next)
@@ -497,13 +511,7 @@ static bool nss_actions(const char *t, const char *end, FILE *f, const char **re
                 }
                 bool negate = *t == '!';
                 t += negate;
-                const char *name = t;
-                while (t < end && !nss_space(*t) && *t != '=' && *t != ']')
-                        t++;
-                size_t si = ELEMENTSOF(statuses);
-                for (size_t i = 0; i < ELEMENTSOF(statuses); i++)
-                        if ((size_t)(t - name) == strlen(statuses[i]) && !strncasecmp(name, statuses[i], (size_t)(t - name)))
-                                si = i;
+                size_t si = nss_word(&t, end, statuses, ELEMENTSOF(statuses));
                 while (t < end && nss_space(*t))
                         t++;
                 if (si == ELEMENTSOF(statuses) || t >= end || *t != '=')
@@ -511,13 +519,7 @@ static bool nss_actions(const char *t, const char *end, FILE *f, const char **re
                 do
                         t++;
                 while (t < end && nss_space(*t));
-                name = t;
-                while (t < end && !nss_space(*t) && *t != '=' && *t != ']')
-                        t++;
-                size_t ai = ELEMENTSOF(actions);
-                for (size_t i = 0; i < ELEMENTSOF(actions); i++)
-                        if ((size_t)(t - name) == strlen(actions[i]) && !strncasecmp(name, actions[i], (size_t)(t - name)))
-                                ai = i;
+                size_t ai = nss_word(&t, end, actions, ELEMENTSOF(actions));
                 if (ai == ELEMENTSOF(actions))
                         return false;
                 fprintf(f, "%s%s%s=%s", first ? "[" : " ", negate ? "!" : "", statuses[si], actions[ai]);
