@@ -141,7 +141,8 @@ uint64_t rt_fnv(uint64_t h, const void *p, size_t n); /* FNV-1a, for cache file 
 struct stat;
 int rt_open_regular(const char *path, struct stat *ret_st); /* fd, or -EBADMSG if not a regular file */
 char *rt_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int rt_runc_state(struct ctr *c, const char *path); /* start time from runc state.json / crun status */
+/* start time from runc state.json / crun status; cache: where the answer is kept (NULL: not kept) */
+int rt_runc_state(struct ctr *c, const char *path, const char *cache);
 bool rt_is_hex_id(const char *s, size_t len);
 int rt_user_tree(const char *home, const char *user, const char *rel, uid_t *ret_uid, char **ret_path);
 typedef int (*rt_user_fn)(const struct rt_query *q, const char *tree, const char *xdg_runtime_dir,
@@ -177,7 +178,7 @@ struct resolve_result {
 };
 void rt_query_init(struct rt_query *q, const char *const overrides[_ROOT_MAX]);
 bool scheme_scans(enum rt_scheme s, enum rt_kind k); /* may scheme s name a container of kind k? */
-int rt_scan_all(const struct rt_query *q, struct ctr_list *out, char *searched, size_t len);
+int rt_scan_all(const struct rt_query *q, struct ctr_list *out, unsigned *ret_denied);
 int target_resolve(const char *target, enum rt_scheme restrict_to,
                    const char *const overrides[_ROOT_MAX], int proc_dirfd, struct resolve_result *ret,
                    char *err, size_t errlen);

@@ -152,7 +152,7 @@ int output_list(const struct options *o, FILE *f, char *err, size_t errlen)
         ns_stat(proc_dirfd, "self/", own);
         rt_query_init(&q, o->runtime_root);
         q.scheme = (enum rt_scheme)o->runtime;
-        r = rt_scan_all(&q, &l, NULL, 0);
+        r = rt_scan_all(&q, &l, NULL);
         if (r == -ENOMEM) {
                 snprintf(err, errlen, "listing containers: out of memory");
                 return r;

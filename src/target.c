@@ -172,48 +172,60 @@ static const enum rt_root kind_root[_RT_MAX] = {
         [RT_CRIO] = ROOT_PODMAN_RUN, [RT_LXC] = ROOT_LXC, [RT_MACHINE] = ROOT_MACHINES,
 };
 
-/*
- * Every container the scheme can name that could match q->text.  "searched"
- * gets the runtimes that have state here, for the error that finds none.
- */
-int rt_scan_all(const struct rt_query *q, struct ctr_list *out, char *searched, size_t len)
-{
-        static int (*const scan[])(const struct rt_query *, struct ctr_list *) = {
-                rt_docker_scan, rt_podman_scan, rt_containerd_scan, rt_lxc_scan, rt_machine_scan,
-        };
-        static const enum rt_kind first_kind[] = { RT_DOCKER, RT_PODMAN, RT_CONTAINERD, RT_LXC,
-                                                   RT_MACHINE };
-        size_t used = 0;
-        int denied = 0;
+static int (*const scanners[])(const struct rt_query *, struct ctr_list *) = {
+        rt_docker_scan, rt_podman_scan, rt_containerd_scan, rt_lxc_scan, rt_machine_scan,
+};
+static const enum rt_kind first_kind[] = { RT_DOCKER, RT_PODMAN, RT_CONTAINERD, RT_LXC, RT_MACHINE };
 
-        if (searched && len)
-                searched[0] = '\0';
-        for (size_t i = 0; i < ELEMENTSOF(scan); i++) {
-                enum rt_kind k = first_kind[i];
-                bool wanted = scheme_scans(q->scheme, k) || (k == RT_PODMAN && scheme_scans(q->scheme, RT_CRIO));
+/* podman's scan also reports CRI-O */
+static bool scanner_reports(size_t i, enum rt_kind k)
+{
+        return k == first_kind[i] || (first_kind[i] == RT_PODMAN && k == RT_CRIO);
+}
+
+/*
+ * Every container the scheme can name that could match q->text.  ret_denied
+ * (may be NULL) gets a bit per scanner that was refused (rt_searched()).
+ */
+int rt_scan_all(const struct rt_query *q, struct ctr_list *out, unsigned *ret_denied)
+{
+        unsigned denied = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(scanners); i++) {
+                bool wanted = false;
+                for (enum rt_kind k = 0; k < _RT_MAX; k++)
+                        wanted = wanted || (scanner_reports(i, k) && scheme_scans(q->scheme, k));
                 if (!wanted)
                         continue;
-                int r = scan[i](q, out);
+                int r = scanners[i](q, out);
                 if (r == -ENOMEM)
                         return r;
-                for (enum rt_kind kk = k; kk < _RT_MAX; kk++) {
-                        /* podman's scan also reports CRI-O */
-                        if (kk != k && !(k == RT_PODMAN && kk == RT_CRIO))
+                if (r == -EACCES)
+                        denied |= 1u << i;
+        }
+        if (ret_denied)
+                *ret_denied = denied;
+        return denied ? -EACCES : 0;
+}
+
+/* The runtimes that have state here, for the error that finds none (only
+ * then: each is a syscall a found container need not pay). */
+static void rt_searched(const struct rt_query *q, unsigned denied, char *buf, size_t len)
+{
+        size_t used = 0;
+
+        buf[0] = '\0';
+        for (size_t i = 0; i < ELEMENTSOF(scanners); i++)
+                for (enum rt_kind k = 0; k < _RT_MAX; k++) {
+                        const char *root = q->roots[kind_root[k]];
+                        if (!scanner_reports(i, k) || !scheme_scans(q->scheme, k) || !root ||
+                            access(root, F_OK) < 0)
                                 continue;
-                        if (!scheme_scans(q->scheme, kk))
-                                continue;
-                        const char *root = q->roots[kind_root[kk]];
-                        if (!searched || !root || access(root, F_OK) < 0)
-                                continue;
-                        int n = snprintf(searched + used, len - used, "%s%s%s", used ? ", " : "",
-                                         rt_kind_name[kk], r == -EACCES ? " (permission denied)" : "");
+                        int n = snprintf(buf + used, len - used, "%s%s%s", used ? ", " : "", rt_kind_name[k],
+                                         denied & (1u << i) ? " (permission denied)" : "");
                         if (n > 0 && (size_t)n < len - used)
                                 used += (size_t)n;
                 }
-                if (r == -EACCES)
-                        denied++;
-        }
-        return denied ? -EACCES : 0;
 }
 
 char *ctr_display(const struct ctr *c)
@@ -400,7 +412,8 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
         rt_query_init(&q, overrides);
         q.text = text;
         q.scheme = scheme;
-        r = rt_scan_all(&q, &l, searched, sizeof(searched));
+        unsigned denied = 0;
+        r = rt_scan_all(&q, &l, &denied);
         if (r == -ENOMEM) {
                 snprintf(err, errlen, "%s: out of memory", target);
                 ctr_list_free(&l);
@@ -507,6 +520,7 @@ int target_resolve(const char *target, enum rt_scheme restrict_to,
                 }
         }
         if (nw == 0) {
+                rt_searched(&q, denied, searched, sizeof(searched));
                 if (r == -EACCES)
                         snprintf(err, errlen, "%s: no such container or PID (searched %s; run as root?)",
                                  target, searched);

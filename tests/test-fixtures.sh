@@ -233,6 +233,30 @@ netns_of docker-remap remapped-web
 is "docker: a cache directory others may write is neither read nor written" \
         "$rc $out $(grep -c '^remapped-web 9d4e' "$cachedir"/docker-*)" "0 $NETNS 1"
 
+# ---- runc's answer kept: only while the state file is the one it was read from ----
+chmod 0700 "$cachedir"
+state=$tmp/docker-remap/docker-exec/runtime-runc/moby/7a2b$(printf '3c%.0s' $(seq 30))/state.json
+# a file changed within the last seconds is read every time (an in-place
+# rewrite within one clock tick would keep its stamp)
+nsa docker-remap -t remapped-web -n true
+is "runc state: an answer from a file just written is not kept" "$rc $(grep -lsF "$state" "$cachedir"/runc-* | wc -l)" "0 0"
+sleep 2.2
+nsa docker-remap -t remapped-web -n true
+is "runc state: an answer from a settled file is kept" "$rc $(grep -lsF "$state" "$cachedir"/runc-* | wc -l)" "0 1"
+netns_of docker-remap remapped-web
+is "runc state: the kept answer verifies the same process" "$rc $out" "0 $NETNS"
+slot=$(grep -lsF "$state" "$cachedir"/runc-*)
+sed -i "4s/ $START\$/ $STALE/" "$slot"
+nsa docker-remap -t remapped-web -n true
+like "runc state: the kept answer is what is read (a start time changed there counts)" "$rc $out" \
+        "125 nsattach: remapped-web: container docker:remapped-web is not running (pid $PID is no longer its process*"
+# runc rewrites by rename: a new file, so the kept answer no longer fits it
+sed -i "s/\"init_process_start\":$START/\"init_process_start\":$STALE/" "$state"
+nsa docker-remap -t remapped-web -n true
+like "runc state: a state file replaced since is read again" "$rc $out" \
+        "125 nsattach: remapped-web: container docker:remapped-web is not running (pid $PID is no longer its process*"
+sed -i "s/\"init_process_start\":$STALE/\"init_process_start\":$START/" "$state"
+
 # ---- podman rootless ----
 standin_of 1001
 fixture podman-rootless "$UPID" "$USTART"

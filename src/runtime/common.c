@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "runtime.h"
 #include "util.h"
@@ -155,7 +156,7 @@ int rt_open_regular(const char *path, struct stat *ret_st)
         return fd < 0 ? -errno : fd;
 }
 
-static int read_bounded(const char *path, size_t max, char **ret, size_t *ret_len)
+static int read_bounded(const char *path, size_t max, char **ret, size_t *ret_len, struct stat *ret_st)
 {
         struct stat st;
         _cleanup_close_ int fd = rt_open_regular(path, &st);
@@ -181,11 +182,15 @@ static int read_bounded(const char *path, size_t max, char **ret, size_t *ret_le
                 len += (size_t)n;
                 if (len == cap) /* it grew after fstat */
                         return -EFBIG;
+                if (len == (size_t)st.st_size)
+                        break; /* all fstat() said it had: a read more only tells EOF */
         }
         buf[len] = '\0';
         *ret = buf;
         buf = NULL;
         *ret_len = len;
+        if (ret_st)
+                *ret_st = st;
         return 0;
 }
 
@@ -194,7 +199,7 @@ int rt_read_json(const char *path, size_t max, json_t **ret)
         _cleanup_free_ char *buf = NULL;
         size_t len;
         json_error_t e;
-        int r = read_bounded(path, max, &buf, &len);
+        int r = read_bounded(path, max, &buf, &len, NULL);
 
         if (r < 0)
                 return r;
@@ -207,11 +212,13 @@ int rt_read_json(const char *path, size_t max, json_t **ret)
         return 0;
 }
 
-int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jscan_field *f, size_t n)
+/* As rt_read_doc(), and what the file read was (ret_st). */
+static int read_doc_st(const char *path, size_t max, char **ret_buf, struct jscan_field *f, size_t n,
+                       struct stat *ret_st)
 {
         char *buf;
         size_t len;
-        int r = read_bounded(path, max, &buf, &len);
+        int r = read_bounded(path, max, &buf, &len, ret_st);
 
         if (r < 0)
                 return r;
@@ -225,6 +232,11 @@ int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jscan_field
         return 0;
 }
 
+int rt_read_doc(const char *path, size_t max, char **ret_buf, struct jscan_field *f, size_t n)
+{
+        return read_doc_st(path, max, ret_buf, f, n, NULL);
+}
+
 const char *rt_json_str(json_t *obj, const char *key)
 {
         json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
@@ -236,14 +248,19 @@ const char *rt_json_str(json_t *obj, const char *key)
  * steer what is read (docker.c) or mounted (hostview.c). */
 int rt_cache_dir(const char *dir)
 {
+        static char checked[256]; /* once per process: a lookup asks two or three times */
         struct stat st;
 
         if (!dir || geteuid() != 0)
                 return -EPERM;
+        if (!strcmp(dir, checked))
+                return 0;
         if (mkdir(dir, 0700) < 0 && errno != EEXIST)
                 return -errno;
         if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
                 return -EPERM;
+        if (strlen(dir) < sizeof(checked))
+                strcpy(checked, dir);
         return 0;
 }
 
@@ -274,7 +291,7 @@ int rt_read_text(const char *path, size_t max, char **ret)
 {
         size_t len;
         char *buf;
-        int r = read_bounded(path, max, &buf, &len);
+        int r = read_bounded(path, max, &buf, &len, NULL);
 
         if (r < 0)
                 return r;
@@ -319,13 +336,118 @@ int rt_read_small(const char *path, char **ret)
 }
 
 /*
- * runc's state.json ("init_process_pid", "init_process_start") or crun's status
- * ("pid", "process-start-time"): the start time is /proc/PID/stat field 22 of
- * the init the runtime started, which no later process with that PID can have.
- * The file is removed when the container stops (RUNTIMES.md 2.4), so its absence
- * means stopped.  -ENOENT: no such file; -EBADMSG: not a state file.
+ * What a runtime state file said, kept (runc_cached/runc_keep): runc's
+ * state.json is ~30 KB, of which a lookup needs two numbers and a path, and
+ * its scan was a third of a lookup by name at 200 containers.  A kept answer
+ * holds while the file is the same one: its device, inode, size, mtime and
+ * ctime (runc and crun write by rename, a new inode each time; no writer can
+ * set a ctime).  Only an answer from a file last changed seconds ago is kept:
+ * a file rewritten in place within one clock tick of our read would keep its
+ * stamp, one changed later cannot.  Kept in the cache directory, root's alone, in one of
+ * RUNC_SLOTS files chosen by the path's hash, so it never grows with the
+ * containers a host has seen; a slot holding another path is a miss.
  */
-int rt_runc_state(struct ctr *c, const char *path)
+#define RUNC_MAGIC "nsattach runc state 1"
+#define RUNC_SLOTS 512
+
+struct runc_answer {
+        uint64_t pid, start;
+        char *rootfs; /* may be NULL */
+};
+
+static char *runc_slot(const char *cache, const char *path)
+{
+        unsigned slot = (unsigned)(rt_fnv(RT_FNV_INIT, path, strlen(path)) % RUNC_SLOTS);
+        return rt_path("%s/runc-%03x", cache, slot);
+}
+
+static void runc_stamp(char *buf, size_t len, const struct stat *st)
+{
+        snprintf(buf, len, "%llx %llx %llx %lld.%09ld %lld.%09ld", (unsigned long long)st->st_dev,
+                 (unsigned long long)st->st_ino, (unsigned long long)st->st_size, (long long)st->st_mtim.tv_sec,
+                 st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+/* Line i (from 0) of text, as a span; false where there are fewer. */
+static bool nth_line(const char *text, int i, const char **ret, size_t *ret_len)
+{
+        for (; i > 0; i--) {
+                text = strchr(text, '\n');
+                if (!text)
+                        return false;
+                text++;
+        }
+        const char *e = strchr(text, '\n');
+        if (!e)
+                return false;
+        *ret = text;
+        *ret_len = (size_t)(e - text);
+        return true;
+}
+
+static bool line_is(const char *text, int i, const char *want)
+{
+        const char *l;
+        size_t n;
+        return nth_line(text, i, &l, &n) && n == strlen(want) && memcmp(l, want, n) == 0;
+}
+
+static bool runc_cached(const char *cache, const char *path, struct runc_answer *ret)
+{
+        _cleanup_free_ char *slot = NULL;
+        char stamp[160], text[8192], nums[48];
+        struct stat st, cst;
+        const char *l;
+        size_t n;
+
+        if (!cache || lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || rt_cache_dir(cache) < 0 ||
+            !(slot = runc_slot(cache, path)))
+                return false;
+        _cleanup_close_ int fd = open(slot, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0 || fstat(fd, &cst) < 0 || !S_ISREG(cst.st_mode) || cst.st_uid != 0)
+                return false;
+        ssize_t k = read(fd, text, sizeof(text) - 1);
+        if (k <= 0 || (size_t)k == sizeof(text) - 1)
+                return false;
+        text[k] = '\0';
+        runc_stamp(stamp, sizeof(stamp), &st);
+        if (!line_is(text, 0, RUNC_MAGIC) || !line_is(text, 1, path) || !line_is(text, 2, stamp) ||
+            !nth_line(text, 3, &l, &n) || n >= sizeof(nums))
+                return false;
+        memcpy(nums, l, n);
+        nums[n] = '\0';
+        char *sp = strchr(nums, ' ');
+        if (!sp)
+                return false;
+        *sp = '\0';
+        if (parse_uint(nums, INT32_MAX, &ret->pid) < 0 || ret->pid == 0 ||
+            parse_uint(sp + 1, UINT64_MAX, &ret->start) < 0 || !nth_line(text, 4, &l, &n))
+                return false;
+        ret->rootfs = n ? strndup(l, n) : NULL;
+        return !n || ret->rootfs;
+}
+
+static void runc_keep(const char *cache, const char *path, const struct stat *st, const struct runc_answer *a)
+{
+        _cleanup_free_ char *slot = NULL, *text = NULL;
+        char stamp[160];
+
+        /* a path or rootfs with a newline would not read back as itself */
+        if (!cache || strchr(path, '\n') || (a->rootfs && strchr(a->rootfs, '\n')) || rt_cache_dir(cache) < 0 ||
+            !(slot = runc_slot(cache, path)))
+                return;
+        struct timespec now;
+        if (clock_gettime(CLOCK_REALTIME, &now) < 0 || st->st_ctim.tv_sec + 2 > now.tv_sec)
+                return;
+        runc_stamp(stamp, sizeof(stamp), st);
+        text = rt_path("%s\n%s\n%s\n%llu %llu\n%s\n", RUNC_MAGIC, path, stamp, (unsigned long long)a->pid,
+                       (unsigned long long)a->start, a->rootfs ? a->rootfs : "");
+        if (text && strlen(text) < 8000)
+                (void)rt_cache_write(slot, text);
+}
+
+/* The state file's own answer: -ENOENT no such file, -EBADMSG not a state file. */
+static int runc_parse(const char *path, struct runc_answer *ret, struct stat *ret_st)
 {
         static const char *const runc_pid[] = { "init_process_pid", NULL };
         static const char *const runc_start[] = { "init_process_start", NULL };
@@ -340,28 +462,49 @@ int rt_runc_state(struct ctr *c, const char *path)
                 [CRUN_START] = { crun_start, {} }, [CRUN_ROOTFS] = { crun_rootfs, {} },
         };
         _cleanup_free_ char *buf = NULL;
-        uint64_t pid, start;
-        int r = rt_read_doc(path, 4 << 20, &buf, f, ELEMENTSOF(f));
+        int r = read_doc_st(path, 4 << 20, &buf, f, ELEMENTSOF(f), ret_st);
 
         if (r < 0)
                 return r;
         /* runc's names when it has them, crun's otherwise: never a mix */
         bool runc = f[RUNC_PID].v.p != NULL;
         int o = runc ? 0 : CRUN_PID;
-        if (jscan_uint(f[o + RUNC_PID].v, INT32_MAX, &pid) < 0 || pid == 0 ||
-            jscan_uint(f[o + RUNC_START].v, UINT64_MAX, &start) < 0)
+        if (jscan_uint(f[o + RUNC_PID].v, INT32_MAX, &ret->pid) < 0 || ret->pid == 0 ||
+            jscan_uint(f[o + RUNC_START].v, UINT64_MAX, &ret->start) < 0)
                 return -EBADMSG;
-        char *rfs = jscan_strdup(f[o + RUNC_ROOTFS].v);
+        ret->rootfs = jscan_strdup(f[o + RUNC_ROOTFS].v);
+        return 0;
+}
+
+/*
+ * runc's state.json ("init_process_pid", "init_process_start") or crun's status
+ * ("pid", "process-start-time"): the start time is /proc/PID/stat field 22 of
+ * the init the runtime started, which no later process with that PID can have.
+ * The file is removed when the container stops (RUNTIMES.md 2.4), so its absence
+ * means stopped.  -ENOENT: no such file; -EBADMSG: not a state file.  cache
+ * (NULL: none) keeps the answer for the next lookup.
+ */
+int rt_runc_state(struct ctr *c, const char *path, const char *cache)
+{
+        struct runc_answer a = { 0 };
+        struct stat st;
+
+        if (!runc_cached(cache, path, &a)) {
+                int r = runc_parse(path, &a, &st);
+                if (r < 0)
+                        return r;
+                runc_keep(cache, path, &st, &a);
+        }
         char *s = strdup(path);
         if (!s) {
-                free(rfs);
+                free(a.rootfs);
                 return -ENOMEM;
         }
         /* The runtime's state file outranks a pid file written beside it. */
         free(c->rootfs);
-        c->rootfs = rfs;
-        c->pid = (pid_t)pid;
-        c->start = start;
+        c->rootfs = a.rootfs;
+        c->pid = (pid_t)a.pid;
+        c->start = a.start;
         free(c->start_source);
         c->start_source = s;
         return 0;

@@ -22,7 +22,7 @@
 #define TASKS "io.containerd.runtime.v2.task"
 
 
-static int load_one(const char *state, const char *ns, const char *id, struct ctr_list *out)
+static int load_one(const char *state, const char *cache, const char *ns, const char *id, struct ctr_list *out)
 {
         _cleanup_free_ char *bundle = rt_path("%s/" TASKS "/%s/%s", state, ns, id);
         _cleanup_free_ char *cfgpath = NULL, *pidpath = NULL, *pidtext = NULL;
@@ -77,7 +77,7 @@ static int load_one(const char *state, const char *ns, const char *id, struct ct
                 _cleanup_free_ char *sp = rt_path("%s/runc/%s/%s/state.json", runc_roots[k], ns, id);
                 if (!sp)
                         return -ENOMEM;
-                r = rt_runc_state(c, sp);
+                r = rt_runc_state(c, sp, cache);
                 if (r == -ENOMEM)
                         return r;
                 if (r == 0)
@@ -130,7 +130,7 @@ static int scan_state(const char *state, const struct rt_query *q, struct ctr_li
                 while ((te = readdir(nd))) {
                         if (te->d_name[0] == '.' || !may_match(q, de->d_name, te->d_name))
                                 continue;
-                        r = load_one(state, de->d_name, te->d_name, out);
+                        r = load_one(state, q->roots[ROOT_CACHE], de->d_name, te->d_name, out);
                         if (r < 0)
                                 break;
                 }

@@ -49,7 +49,8 @@ static bool may_have_name(const char *path, const char *name)
         return memmem(buf, (size_t)n, pat, (size_t)pl) != NULL;
 }
 
-static int load_one(const char *root, const char *exec_root, const char *id, struct ctr_list *out)
+static int load_one(const char *root, const char *exec_root, const char *cache, const char *id,
+                    struct ctr_list *out)
 {
         static const char *const p_id[] = { "ID", NULL }, *const p_name[] = { "Name", NULL };
         static const char *const p_image[] = { "Config", "Image", NULL };
@@ -103,7 +104,7 @@ static int load_one(const char *root, const char *exec_root, const char *id, str
                 _cleanup_free_ char *sp = rt_path("%s/runtime-runc/moby/%s/state.json", exec_root, id);
                 if (!sp)
                         return -ENOMEM;
-                r = rt_runc_state(c, sp);
+                r = rt_runc_state(c, sp, cache);
                 if (r == -ENOMEM)
                         return r;
         }
@@ -201,7 +202,7 @@ static int scan_root(const char *root, const char *exec_root, const char *cache,
         char hit[65] = "";
         size_t before = out->n;
         if (by_name && cache_lookup(cache, root, q, hit)) {
-                r = load_one(root, exec_root, hit, out);
+                r = load_one(root, exec_root, cache, hit, out);
                 if (r < 0) {
                         closedir(d);
                         return r;
@@ -230,7 +231,7 @@ static int scan_root(const char *root, const char *exec_root, const char *cache,
                         if (!may_have_name(p, q))
                                 continue;
                 }
-                r = load_one(root, exec_root, de->d_name, out);
+                r = load_one(root, exec_root, cache, de->d_name, out);
                 if (r < 0)
                         break;
         }

@@ -22,6 +22,7 @@ struct storage {
         const char *runc;   /* runc --root */
         const char *crun;   /* crun --root */
         bool rootless;      /* a user's (rt_each_user marks whose): never CRI-O */
+        const char *cache;  /* where state answers are kept: root's state only */
 };
 
 static bool name_is(json_t *names, const char *q)
@@ -141,7 +142,7 @@ static int load_one(const struct storage *s, const char *driver_dir, json_t *ent
                 _cleanup_free_ char *sp = rt_path("%s/%s/%s", roots[k], id, file[k]);
                 if (!sp)
                         return -ENOMEM;
-                r = rt_runc_state(c, sp);
+                r = rt_runc_state(c, sp, s->cache);
                 if (r == -ENOMEM)
                         return r;
                 if (r == 0) {
@@ -216,7 +217,7 @@ static int scan_user(const struct rt_query *q, const char *graph, const char *xd
         _cleanup_free_ char *rr = xdg ? rt_path("%s/containers", xdg) : NULL;
         _cleanup_free_ char *rc = xdg ? rt_path("%s/runc", xdg) : NULL;
         _cleanup_free_ char *cr = xdg ? rt_path("%s/crun", xdg) : NULL;
-        struct storage s = { graph, rr, rc, cr, true };
+        struct storage s = { graph, rr, rc, cr, true, NULL };
 
         if (xdg && (!rr || !rc || !cr))
                 return -ENOMEM;
@@ -229,7 +230,7 @@ int rt_podman_scan(const struct rt_query *q, struct ctr_list *out)
 
         if (q->roots[ROOT_PODMAN]) {
                 struct storage s = { q->roots[ROOT_PODMAN], q->roots[ROOT_PODMAN_RUN],
-                                     q->roots[ROOT_RUNC], q->roots[ROOT_CRUN], false };
+                                     q->roots[ROOT_RUNC], q->roots[ROOT_CRUN], false, q->roots[ROOT_CACHE] };
                 r = scan_storage(&s, q, out);
                 if (r == -ENOMEM)
                         return r;
