@@ -26,7 +26,7 @@ const struct rt_root_info rt_root_table[_ROOT_MAX] = {
         [ROOT_CGROUP] = { "cgroup", "/sys/fs/cgroup", "cgroup file systems" },
         [ROOT_HOME] = { "home", "/home", "users' homes (rootless docker and podman)" },
         [ROOT_USER_RUN] = { "user-run", "/run/user", "users' runtime directories" },
-        [ROOT_CACHE] = { "cache", "/run/nsattach", "nsattach's caches: docker names, view plans (root only)" },
+        [ROOT_CACHE] = { "cache", "/run/nsattach", "nsattach's caches: docker names, runtime state, view plans (root only)" },
 };
 
 const char *const rt_kind_name[_RT_MAX] = {
