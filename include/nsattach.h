@@ -144,6 +144,8 @@ struct hostview {
         char *path[HOSTVIEW_MAX];
         char *cwd;               /* the caller's working directory, found again inside */
         int self_mnt, self_root; /* to go back should assembling fail midway */
+        bool want_sys;           /* a net view: the target's own /sys, if it is its sysfs */
+        uint64_t host_sys_dev;   /* our /sys's superblock (statx dev), which the target's must not be */
 };
 
 /* The target's cgroup.procs, one per hierarchy, opened on the host (cgroup.c). */
@@ -240,7 +242,8 @@ int view_setup(const struct plan *p, const char **ret_step);
 void hostview_init(struct hostview *hv);
 int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX], bool pid_view,
                   bool net_view);
-int hostview_enter(const struct hostview *hv, const struct target *t, const char **ret_step);
+/* ret_sys: the target's sysfs mount to put on /sys (a net view), or -EBADF */
+int hostview_enter(const struct hostview *hv, const struct target *t, int *ret_sys, const char **ret_step);
 void hostview_done(struct hostview *hv);
 
 /* cgroup.c */

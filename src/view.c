@@ -197,7 +197,8 @@ int view_setup(const struct plan *p, const char **ret_step)
 
         /* The host's mounts without the runtimes' (hostview.c), or else a copy
          * of all of them. */
-        r = hostview_enter(&p->host, &p->target, ret_step);
+        _cleanup_close_ int sys = -EBADF;
+        r = hostview_enter(&p->host, &p->target, &sys, ret_step);
         if (r < 0 && r != -EOPNOTSUPP)
                 return r;
         if (r < 0) {
@@ -231,7 +232,14 @@ int view_setup(const struct plan *p, const char **ret_step)
                         return r;
                 /* sysfs shows the network namespace of the process that mounts it. */
                 *ret_step = "/sys of the target's network namespace";
-                if ((r = mount_fresh("sysfs", "/sys", MS_RDONLY)) < 0)
+                struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                     MOUNT_ATTR_NOEXEC };
+                if (sys >= 0) {
+                        if (mount_setattr(sys, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
+                            move_mount(sys, "", AT_FDCWD, "/sys", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                                return -errno;
+                        trace_step("/sys: the target's own sysfs mount");
+                } else if ((r = mount_fresh("sysfs", "/sys", MS_RDONLY)) < 0)
                         return r;
         }
         return 0;

@@ -85,6 +85,29 @@ is "/sys/class/net lists the target's interfaces" "$rc $(echo $out)" "0 $(echo $
 run "$NSATTACH" -t "$PID" -n -- cat /etc/hostname
 is "/etc/hostname is the target's" "$rc $out" "0 $(cat "$tmp/root/etc/hostname")"
 
+# A target with a /sys of its own (a container's, mounted in its network
+# namespace) lends it to the view, without what it mounted below; one whose
+# /sys is the host's sysfs (docker -v /sys:/sys) does not.
+want_sys="0 $(echo $want) 0"
+sys_case() { # what the view's /sys shows: rc, interfaces, mounts of the target's below it
+        run "$NSATTACH" -v -t "$PID" -n -- sh -c 'ls /sys/class/net; grep -c hv-sys-sub /proc/self/mountinfo || true'
+        own=$(grep -c "/sys: the target's own sysfs mount" <<<"$out")
+        out=$(grep -v '^nsattach: +' <<<"$out")
+}
+# (mount(8) of the host's cannot run in the target's files: a static busybox can)
+cp "$(command -v busybox)" "$tmp/root/busybox" || bail "no busybox (busybox-static)"
+in_target() { nsenter -t "$PID" -m "$@"; }
+in_target /busybox mount -t sysfs sysfs /sys || bail "a sysfs in the target"
+sys_case
+is "a target whose /sys is the host's sysfs: the view mounts its own" "$rc $(echo $out) $own" "$want_sys 0"
+in_target /busybox umount /sys && in_target -n /busybox mount -t sysfs sysfs /sys &&
+        in_target /busybox mount -t tmpfs hv-sys-sub /sys/fs/cgroup || bail "a sysfs of the target's own"
+sys_case
+is "a target with a sysfs of its own: the view takes it, not what is mounted below it" \
+        "$rc $(echo $out) $own" "$want_sys 1"
+in_target /busybox umount /sys/fs/cgroup && in_target /busybox umount /sys || bail "umount the target's /sys"
+rm -f "$tmp/root/busybox"
+
 run "$NSATTACH" -t "$PID" -n -- cat /proc/1/comm
 is "/proc in a net view is the host's" "$rc $out" "0 $(cat /proc/1/comm)"
 

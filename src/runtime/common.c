@@ -260,7 +260,7 @@ int rt_cache_dir(const char *dir)
         if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022))
                 return -EPERM;
         if (strlen(dir) < sizeof(checked))
-                strcpy(checked, dir);
+                memcpy(checked, dir, strlen(dir) + 1);
         return 0;
 }
 
