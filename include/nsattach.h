@@ -186,6 +186,8 @@ struct plan {
         bool net_view; /* a /sys of its network namespace, its /etc files (SPEC 5.2) */
         char *etc[VIEW_ETC_MAX]; /* the container's, read before entering; NULL: absent */
         size_t etc_len[VIEW_ETC_MAX];
+        dev_t etc_dev[VIEW_ETC_MAX]; /* the file read: one the view may bind instead of a copy */
+        ino_t etc_ino[VIEW_ETC_MAX];
         bool mnt_view; /* the container's files, host programs (SPEC 5.3) */
         struct mntview mnt;
         struct hostview host; /* pid and net views */
@@ -235,15 +237,17 @@ bool env_is_socket_var(const char *entry);
 void strv_free(char **v);
 
 /* view.c */
-int view_read_container_file(int rootfd, const char *path, char **ret, size_t *ret_len);
+int view_read_container_file(int rootfd, const char *path, char **ret, size_t *ret_len, struct stat *ret_st);
 int view_setup(const struct plan *p, const char **ret_step);
 
 /* hostview.c */
 void hostview_init(struct hostview *hv);
 int hostview_open(struct hostview *hv, const struct target *t, const char *const roots[_ROOT_MAX], bool pid_view,
                   bool net_view);
-/* ret_sys: the target's sysfs mount to put on /sys (a net view), or -EBADF */
-int hostview_enter(const struct hostview *hv, const struct target *t, int *ret_sys, const char **ret_step);
+/* ret_sys: the target's sysfs mount to put on /sys (a net view), or -EBADF; ret_files[i]: a
+ * clone of the target's file files[i] (-EBADF: none), taken before its files are covered */
+int hostview_enter(const struct hostview *hv, const struct target *t, int *ret_sys, const char *const *files,
+                   size_t nfiles, int *ret_files, const char **ret_step);
 void hostview_done(struct hostview *hv);
 
 /* cgroup.c */

@@ -315,8 +315,13 @@ static void read_etc_files(struct plan *p)
                 char path[64];
                 snprintf(path, sizeof(path), "/etc/%s", view_etc_names[i]);
                 /* Absent, not a regular file, too large: the host's stays visible. */
-                if (view_read_container_file(rootfd, path, &p->etc[i], &p->etc_len[i]) < 0)
+                struct stat st;
+                if (view_read_container_file(rootfd, path, &p->etc[i], &p->etc_len[i], &st) < 0) {
                         p->etc[i] = NULL;
+                        continue;
+                }
+                p->etc_dev[i] = st.st_dev;
+                p->etc_ino[i] = st.st_ino;
         }
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "missing.h"
 #include "nsattach.h"
@@ -20,13 +21,14 @@
 #define CONTAINER_FILE_MAX 65536
 
 const char *const view_etc_names[VIEW_ETC_MAX] = { "resolv.conf", "hosts", "hostname" };
+static const char *const view_etc_path[VIEW_ETC_MAX] = { "/etc/resolv.conf", "/etc/hosts", "/etc/hostname" };
 
 /*
  * A small regular file of the container, resolved inside its root: symlinks
  * and ".." cannot leave it, magic links are refused (docker CVE-2018-15664),
  * and FIFOs and devices are never opened (an O_PATH look first).
  */
-int view_read_container_file(int rootfd, const char *path, char **ret, size_t *ret_len)
+int view_read_container_file(int rootfd, const char *path, char **ret, size_t *ret_len, struct stat *ret_st)
 {
         struct open_how how = { .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
         struct stat st, st2;
@@ -83,6 +85,8 @@ int view_read_container_file(int rootfd, const char *path, char **ret, size_t *r
         buf[len] = '\0';
         *ret = buf;
         *ret_len = len;
+        if (ret_st)
+                *ret_st = st2;
         return 0;
 }
 
@@ -117,24 +121,19 @@ int view_proc_of(int pidns_fd)
 }
 
 /*
- * The container's resolv.conf, hosts and hostname, read on the host before
- * entering, become read-only files bound over the host's.  They live on a
- * tmpfs of our own: a file of the container's mount namespace cannot be bound
- * into another one, a file of a mount we created can.  That tmpfs is then
- * attached on /sys, where the fresh sysfs will cover it, so that it goes with
- * the namespace: closed while detached, it would be unmounted on the spot, and
+ * The container's resolv.conf, hosts and hostname, bound read-only over the
+ * host's.  Where the view was assembled in a copy of the container's mount
+ * namespace (hostview.c), the file itself, cloned there (taken[i]), if it is
+ * still the one read before entering.  Else what was read, on a tmpfs of our
+ * own: a file of the container's mount namespace cannot be bound into another
+ * one, a file of a mount we created can.  That tmpfs is then attached on
+ * /sys, where the /sys of the view will cover it, so that it goes with the
+ * namespace: closed while detached, it would be unmounted on the spot, and
  * the kernel waits for an RCU grace period there (namespace_unlock(), 0.3 ms
  * on a 2-core machine, a seventh of an attach).
  */
-static int bind_etc_files(const struct plan *p)
+static int files_tmpfs(int *ret)
 {
-        bool any = false;
-
-        for (int i = 0; i < VIEW_ETC_MAX; i++)
-                any = any || p->etc[i];
-        if (!any)
-                return 0;
-
         _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
         if (fs < 0)
                 return -errno;
@@ -142,9 +141,39 @@ static int bind_etc_files(const struct plan *p)
             fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
             fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return -errno;
-        _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-        if (mnt < 0)
+        *ret = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        return *ret < 0 ? -errno : 0;
+}
+
+static bool is_file_read(const struct plan *p, int i, int fd)
+{
+        struct statx sx;
+        return fd >= 0 && statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_TYPE | STATX_INO, &sx) == 0 &&
+               (sx.stx_mask & (STATX_TYPE | STATX_INO)) == (STATX_TYPE | STATX_INO) && S_ISREG(sx.stx_mode) &&
+               makedev(sx.stx_dev_major, sx.stx_dev_minor) == p->etc_dev[i] && sx.stx_ino == p->etc_ino[i];
+}
+
+/* What was read of file i, on our tmpfs (made on first use): a mount of it. */
+static int etc_copy(const struct plan *p, int i, int *mnt)
+{
+        int r;
+
+        if (*mnt < 0 && (r = files_tmpfs(mnt)) < 0)
+                return r;
+        _cleanup_close_ int f = openat(*mnt, view_etc_names[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (f < 0)
                 return -errno;
+        if ((r = write_all(f, p->etc[i], p->etc_len[i])) < 0)
+                return r;
+        int tree = open_tree(*mnt, view_etc_names[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        return tree < 0 ? -errno : tree;
+}
+
+static int bind_etc_files(const struct plan *p, const int *taken)
+{
+        struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                             MOUNT_ATTR_NOEXEC };
+        _cleanup_close_ int mnt = -EBADF;
 
         for (int i = 0; i < VIEW_ETC_MAX; i++) {
                 char host_path[64];
@@ -156,49 +185,23 @@ static int bind_etc_files(const struct plan *p)
                 if (stat(host_path, &st) < 0 || !S_ISREG(st.st_mode))
                         continue; /* nothing to cover on this host */
 
-                _cleanup_close_ int f = openat(mnt, view_etc_names[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-                                               0644);
-                if (f < 0)
-                        return -errno;
-                int r = write_all(f, p->etc[i], p->etc_len[i]);
-                if (r < 0)
-                        return r;
-
-                _cleanup_close_ int tree = open_tree(mnt, view_etc_names[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-                if (tree < 0)
-                        return -errno;
-                struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+                bool same = is_file_read(p, i, taken[i]);
+                _cleanup_close_ int copy = same ? -EBADF : etc_copy(p, i, &mnt);
+                if (!same && copy < 0)
+                        return copy;
+                int tree = same ? taken[i] : copy;
                 if (mount_setattr(tree, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0 ||
                     move_mount(tree, "", AT_FDCWD, host_path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                         return -errno;
         }
-        if (move_mount(mnt, "", AT_FDCWD, "/sys", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        if (mnt >= 0 && move_mount(mnt, "", AT_FDCWD, "/sys", MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return -errno;
         return 0;
 }
 
-int view_setup(const struct plan *p, const char **ret_step)
+/* The pid or net view once hostview_enter() said r: the rest of it. */
+static int host_view_rest(const struct plan *p, int r, int sys, const int *taken, const char **ret_step)
 {
-        int r;
-
-        if (p->mnt_view)
-                return mntview_setup(&p->mnt, ret_step);
-        if (p->confine.on && p->ns[NS_MNT].enter) {
-                /* --exec=container: the container's files as they are, but
-                 * anything mounted stays the program's own (SPEC 5). */
-                *ret_step = "private mount namespace";
-                if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-                        return -errno;
-                *ret_step = "a /proc of the pid namespace joined (--pid)";
-                return p->paired ? view_proc_of(p->ns[NS_PID].fd) : 0;
-        }
-        if (!p->pid_view && !p->net_view)
-                return 0;
-
-        /* The host's mounts without the runtimes' (hostview.c), or else a copy
-         * of all of them. */
-        _cleanup_close_ int sys = -EBADF;
-        r = hostview_enter(&p->host, &p->target, &sys, ret_step);
         if (r < 0 && r != -EOPNOTSUPP)
                 return r;
         if (r < 0) {
@@ -228,7 +231,7 @@ int view_setup(const struct plan *p, const char **ret_step)
         if (p->net_view) {
                 /* The files first: their tmpfs ends up below the fresh /sys. */
                 *ret_step = "the target's /etc/resolv.conf, hosts and hostname";
-                if ((r = bind_etc_files(p)) < 0)
+                if ((r = bind_etc_files(p, taken)) < 0)
                         return r;
                 /* sysfs shows the network namespace of the process that mounts it. */
                 *ret_step = "/sys of the target's network namespace";
@@ -243,4 +246,36 @@ int view_setup(const struct plan *p, const char **ret_step)
                         return r;
         }
         return 0;
+}
+
+int view_setup(const struct plan *p, const char **ret_step)
+{
+        int r;
+
+        if (p->mnt_view)
+                return mntview_setup(&p->mnt, ret_step);
+        if (p->confine.on && p->ns[NS_MNT].enter) {
+                /* --exec=container: the container's files as they are, but
+                 * anything mounted stays the program's own (SPEC 5). */
+                *ret_step = "private mount namespace";
+                if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                        return -errno;
+                *ret_step = "a /proc of the pid namespace joined (--pid)";
+                return p->paired ? view_proc_of(p->ns[NS_PID].fd) : 0;
+        }
+        if (!p->pid_view && !p->net_view)
+                return 0;
+
+        /* The host's mounts without the runtimes' (hostview.c), or else a copy
+         * of all of them. */
+        _cleanup_close_ int sys = -EBADF;
+        int taken[VIEW_ETC_MAX];
+        const char *files[VIEW_ETC_MAX];
+        for (int i = 0; i < VIEW_ETC_MAX; i++)
+                files[i] = p->net_view && p->etc[i] ? view_etc_path[i] : "";
+        r = hostview_enter(&p->host, &p->target, &sys, files, VIEW_ETC_MAX, taken, ret_step);
+        r = host_view_rest(p, r, sys, taken, ret_step);
+        for (int i = 0; i < VIEW_ETC_MAX; i++)
+                safe_close(taken[i]);
+        return r;
 }

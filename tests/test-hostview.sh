@@ -84,6 +84,17 @@ run "$NSATTACH" -t "$PID" -n -- ls /sys/class/net
 is "/sys/class/net lists the target's interfaces" "$rc $(echo $out)" "0 $(echo $want)"
 run "$NSATTACH" -t "$PID" -n -- cat /etc/hostname
 is "/etc/hostname is the target's" "$rc $out" "0 $(cat "$tmp/root/etc/hostname")"
+# assembled in a copy of the target's mount namespace, the view binds the
+# target's file itself (the one read before entering), not a copy of it
+hostname_was=$(cat "$tmp/root/etc/hostname")
+"$NSATTACH" -t "$PID" -n -- sh -c 'cat /etc/hostname; sleep 1; cat /etc/hostname; echo x >/etc/hostname' >"$tmp/live" 2>&1 &
+sleep 0.5
+echo hv-renamed >"$tmp/root/etc/hostname" # in place: the same file
+wait $!
+is "/etc/hostname is the target's file, read-only: what it says now" \
+        "$(tr '\n' ' ' <"$tmp/live" | sed 's/sh: [0-9]*: cannot create/cannot create/')" \
+        "$hostname_was hv-renamed cannot create /etc/hostname: Read-only file system "
+echo "$hostname_was" >"$tmp/root/etc/hostname"
 
 # A target with a /sys of its own (a container's, mounted in its network
 # namespace) lends it to the view, without what it mounted below; one whose
