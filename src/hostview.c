@@ -768,6 +768,14 @@ static int target_sys(const struct hostview *hv)
 static void take_files(const char *const *files, size_t n, int *fds)
 {
         struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+        bool any = false;
+
+        for (size_t i = 0; i < n; i++) {
+                fds[i] = -EBADF;
+                any = any || files[i][0];
+        }
+        if (!any)
+                return; /* a pid view: no "/" to open on the attach's way */
         _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 
         for (size_t i = 0; i < n; i++) {
